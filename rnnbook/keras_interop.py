@@ -1,0 +1,79 @@
+"""Moving weights between the NumPy cells of :mod:`rnnbook.scratch` and Keras layers.
+
+No transposes are needed: the book uses row vectors (``x_t @ W``), as Keras does. What
+differs between the cells is only the list ``layer.get_weights()`` returns:
+
+============  ==========================================  ===========================
+layer         ``get_weights()``                           gate order of the columns
+============  ==========================================  ===========================
+SimpleRNN     ``[W_xh (D,H), W_hh (H,H), b_h (H,)]``      --
+LSTM          ``[W (D,4H), U (H,4H), b (4H,)]``           i, f, c (= g), o
+GRU           ``[W (D,3H), U (H,3H), b (2,3H)]``          z, r, h  (``reset_after=True``)
+============  ==========================================  ===========================
+
+so ``rnnbook.scratch.rnn_forward(x, h0, *layer.get_weights())`` runs a trained Keras layer
+in NumPy. (Chapter 2, "The recurrent cell", and the LSTM/GRU chapter.)
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+
+__all__ = ["CELLS", "make_keras_rnn", "keras_rnn_states"]
+
+#: cell name -> (Keras layer class name, number of gate blocks in the weight columns)
+CELLS: dict[str, tuple[str, int]] = {"rnn": ("SimpleRNN", 1), "lstm": ("LSTM", 4), "gru": ("GRU", 3)}
+
+
+def make_keras_rnn(cell: str, weights: Sequence[np.ndarray], dtype: str = "float32"):
+    """A Keras recurrent layer returning every hidden state, loaded with the given weights.
+
+    Args:
+        cell: ``"rnn"`` (``SimpleRNN``, tanh), ``"lstm"`` or ``"gru"`` (``reset_after=True``).
+        weights: the NumPy weights in Keras layout (table above); the sizes ``D`` and ``H``
+            are read from the first array ``(D, k*H)``.
+        dtype: the layer's dtype, ``"float32"`` (Keras's default) or ``"float64"``.
+
+    Returns:
+        A built ``keras.layers.SimpleRNN``/``LSTM``/``GRU`` with ``return_sequences=True``.
+
+    Raises:
+        ValueError: unknown cell, or weights whose shapes do not match the cell.
+    """
+    import keras
+
+    if cell not in CELLS:
+        raise ValueError(f"cell must be one of {sorted(CELLS)}, got {cell!r}")
+    name, k = CELLS[cell]
+    kernel = np.asarray(weights[0])
+    if kernel.ndim != 2 or kernel.shape[1] % k:
+        raise ValueError(f"first weight must have shape (D, {k}H), got {kernel.shape}")
+    D, H = kernel.shape[0], kernel.shape[1] // k
+    kwargs = {"reset_after": True} if cell == "gru" else {}
+    layer = getattr(keras.layers, name)(H, return_sequences=True, dtype=dtype, **kwargs)
+    layer.build((None, None, D))
+    expected = [tuple(w.shape) for w in layer.get_weights()]
+    actual = [tuple(np.shape(w)) for w in weights]
+    if expected != actual:
+        raise ValueError(f"{name} weights must have shapes {expected}, got {actual}")
+    layer.set_weights([np.asarray(w) for w in weights])
+    return layer
+
+
+def keras_rnn_states(layer, x: np.ndarray, initial_state: Sequence[np.ndarray]) -> np.ndarray:
+    """Every hidden state of a Keras recurrent layer, as NumPy.
+
+    Args:
+        layer: a layer from :func:`make_keras_rnn` (``return_sequences=True``).
+        x: ``(B, T, D)`` inputs.
+        initial_state: ``[h0]`` for SimpleRNN and GRU, ``[h0, c0]`` for LSTM, each ``(B, H)``.
+
+    Returns:
+        ``(B, T, H)`` array in the layer's dtype.
+    """
+    dtype = layer.dtype
+    x = np.asarray(x, dtype=dtype)
+    states = [np.asarray(s, dtype=dtype) for s in initial_state]
+    return np.asarray(layer(x, initial_state=states))

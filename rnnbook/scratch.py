@@ -1,0 +1,402 @@
+"""Recurrent cells from scratch in NumPy: forward and backward passes over whole sequences.
+
+Conventions (the book's notation, chapter "The recurrent cell"):
+
+* batch-major arrays, as Keras: a sequence ``x`` is ``(batch, time, features)``, written
+  ``(B, T, D)``; hidden states are ``(B, H)``;
+* row vectors, so a step is ``x_t @ W_xh`` and weights have exactly the layouts that Keras
+  ``layer.get_weights()`` returns: ``rnn_forward(x, h0, *simple_rnn.get_weights())`` works;
+* every function works in float64 (inputs are converted); that is what the gradient checks
+  need;
+* ``*_forward`` returns ``(h, cache)`` with ``h`` every hidden state ``(B, T, H)``; the
+  matching ``*_backward`` takes the upstream gradient ``dh = dL/dh`` on *every* hidden state
+  ``(B, T, H)`` (zeros where the loss does not read a state) and the cache, and returns the
+  gradients of the loss with respect to the inputs, the initial state(s) and the weights.
+
+Gate orders follow Keras, because that is where weights cross between NumPy and Keras:
+
+* LSTM: columns of ``W``, ``U``, ``b`` are ``[i | f | g | o]`` (Keras calls the candidate
+  ``g`` "c"), Hochreiter & Schmidhuber (1997) with the forget gate of Gers et al. (2000);
+* GRU: columns are ``[z | r | h~]`` and the bias is ``(2, 3H)`` as Keras
+  ``GRU(reset_after=True)``: row 0 is the input bias, row 1 the recurrent bias, and the reset
+  gate multiplies the *recurrent* term after the matrix product, Cho et al. (2014) in the
+  cuDNN variant. The new state is ``h_t = z_t * h_{t-1} + (1 - z_t) * h~_t``.
+
+Wrong shapes raise :class:`ValueError` naming the expected and the actual shapes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+__all__ = [
+    "sigmoid",
+    "rnn_forward",
+    "rnn_backward",
+    "lstm_forward",
+    "lstm_backward",
+    "gru_forward",
+    "gru_backward",
+]
+
+Cache = dict[str, Any]
+
+
+def sigmoid(a: np.ndarray) -> np.ndarray:
+    """Logistic function ``1 / (1 + exp(-a))``, computed without overflow warnings.
+
+    a: any shape, float. Returns the same shape, float64, values in [0, 1] (in (0, 1) up to round-off).
+    """
+    a = np.asarray(a, dtype=np.float64)
+    out = np.empty_like(a)
+    pos = a >= 0
+    out[pos] = 1.0 / (1.0 + np.exp(-a[pos]))
+    e = np.exp(a[~pos])
+    out[~pos] = e / (1.0 + e)
+    return out
+
+
+# --------------------------------------------------------------------------- shape checks
+def _as_f64(name: str, a: Any) -> np.ndarray:
+    try:
+        return np.asarray(a, dtype=np.float64)
+    except (TypeError, ValueError) as err:
+        raise ValueError(f"{name} must be a numeric array: {err}") from err
+
+
+def _expect(name: str, arr: np.ndarray, shape: tuple[Any, ...], names: str) -> None:
+    """Raise ValueError unless ``arr.shape == shape``; ``names`` spells the symbolic shape."""
+    if arr.shape != tuple(shape):
+        raise ValueError(
+            f"{name} must have shape {names} = {tuple(shape)}, got {arr.shape}"
+        )
+
+
+def _check_x(x: np.ndarray) -> tuple[int, int, int]:
+    if x.ndim != 3:
+        raise ValueError(
+            f"x must have shape (batch, time, features) = (B, T, D), got {x.shape} "
+            f"({x.ndim} dimensions instead of 3)"
+        )
+    B, T, D = x.shape
+    if T == 0:
+        raise ValueError(f"x must have at least one time step, got shape {x.shape}")
+    return B, T, D
+
+
+def _check_dh(dh: Any, h_shape: tuple[int, ...]) -> np.ndarray:
+    dh = _as_f64("dh", dh)
+    _expect("dh", dh, h_shape, "(B, T, H)")
+    return dh
+
+
+# --------------------------------------------------------------------------- Elman RNN
+def rnn_forward(
+    x: Any, h0: Any, W_xh: Any, W_hh: Any, b_h: Any
+) -> tuple[np.ndarray, Cache]:
+    """Run an Elman (vanilla) RNN over a batch of sequences.
+
+    ``h_t = tanh(x_t W_xh + h_{t-1} W_hh + b_h)`` for t = 1..T (Elman 1990; the book's
+    equation ``eq-elman`` in chapter 2, "The recurrent cell").
+
+    Args:
+        x: inputs ``(B, T, D)``, float (converted to float64).
+        h0: initial hidden state ``(B, H)``.
+        W_xh: input weights ``(D, H)`` (Keras ``SimpleRNN`` "kernel").
+        W_hh: recurrent weights ``(H, H)`` (Keras "recurrent_kernel").
+        b_h: bias ``(H,)``.
+
+    Returns:
+        ``(h, cache)``: ``h`` is every hidden state ``(B, T, H)`` float64 (``h[:, t]`` is
+        h_{t+1} in 1-based notation); ``cache`` holds what :func:`rnn_backward` needs.
+
+    Raises:
+        ValueError: a shape does not match the others (message names expected and actual).
+    """
+    x = _as_f64("x", x)
+    B, T, D = _check_x(x)
+    W_xh = _as_f64("W_xh", W_xh)
+    if W_xh.ndim != 2 or W_xh.shape[0] != D:
+        raise ValueError(f"W_xh must have shape (D, H) = ({D}, H), got {W_xh.shape}")
+    H = W_xh.shape[1]
+    W_hh = _as_f64("W_hh", W_hh)
+    _expect("W_hh", W_hh, (H, H), "(H, H)")
+    b_h = _as_f64("b_h", b_h)
+    _expect("b_h", b_h, (H,), "(H,)")
+    h0 = _as_f64("h0", h0)
+    _expect("h0", h0, (B, H), "(B, H)")
+
+    h = np.empty((B, T, H))
+    xW = x @ W_xh  # (B, T, H): the input term for every step at once
+    h_prev = h0
+    for t in range(T):
+        h_prev = np.tanh(xW[:, t] + h_prev @ W_hh + b_h)
+        h[:, t] = h_prev
+    cache = {"x": x, "h0": h0, "h": h, "W_xh": W_xh, "W_hh": W_hh}
+    return h, cache
+
+
+def rnn_backward(
+    dh: Any, cache: Cache
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Backpropagation through time for :func:`rnn_forward`.
+
+    With ``a_t = x_t W_xh + h_{t-1} W_hh + b_h`` and ``delta_t = dL/da_t``:
+    ``dL/dh_t = dh_t + delta_{t+1} W_hh^T``, ``delta_t = dL/dh_t * (1 - h_t^2)``, and the
+    weight gradients are sums over time: ``dW_xh = sum_t x_t^T delta_t``,
+    ``dW_hh = sum_t h_{t-1}^T delta_t``, ``db_h = sum_t sum_batch delta_t``
+    (Werbos 1990; chapter 3, "Backpropagation through time").
+
+    Args:
+        dh: upstream gradient ``dL/dh`` on every hidden state ``(B, T, H)`` (zeros where the
+            loss does not depend on a state).
+        cache: from :func:`rnn_forward`.
+
+    Returns:
+        ``(dx (B,T,D), dh0 (B,H), dW_xh (D,H), dW_hh (H,H), db_h (H,))``, float64.
+
+    Raises:
+        ValueError: ``dh`` does not have the shape of the forward pass's ``h``.
+    """
+    x, h0, h = cache["x"], cache["h0"], cache["h"]
+    W_xh, W_hh = cache["W_xh"], cache["W_hh"]
+    dh = _check_dh(dh, h.shape)
+    B, T, D = x.shape
+    dx = np.empty_like(x)
+    dW_xh = np.zeros_like(W_xh)
+    dW_hh = np.zeros_like(W_hh)
+    db_h = np.zeros(W_hh.shape[0])
+    dh_next = np.zeros_like(h0)  # dL/dh_t arriving from step t+1
+    for t in reversed(range(T)):
+        h_prev = h[:, t - 1] if t > 0 else h0
+        delta = (dh[:, t] + dh_next) * (1.0 - h[:, t] ** 2)  # dL/da_t
+        dx[:, t] = delta @ W_xh.T
+        dW_xh += x[:, t].T @ delta
+        dW_hh += h_prev.T @ delta
+        db_h += delta.sum(axis=0)
+        dh_next = delta @ W_hh.T
+    return dx, dh_next, dW_xh, dW_hh, db_h
+
+
+# --------------------------------------------------------------------------- LSTM
+def _check_gated(
+    x: Any, states: dict[str, Any], W: Any, U: Any, b: Any, n_gates: int, b_rows: int | None
+) -> tuple[np.ndarray, dict[str, np.ndarray], np.ndarray, np.ndarray, np.ndarray, int]:
+    x = _as_f64("x", x)
+    B, T, D = _check_x(x)
+    W = _as_f64("W", W)
+    if W.ndim != 2 or W.shape[0] != D or W.shape[1] % n_gates != 0 or W.shape[1] == 0:
+        raise ValueError(
+            f"W must have shape (D, {n_gates}H) = ({D}, {n_gates}*H), got {W.shape}"
+        )
+    H = W.shape[1] // n_gates
+    U = _as_f64("U", U)
+    _expect("U", U, (H, n_gates * H), f"(H, {n_gates}H)")
+    b = _as_f64("b", b)
+    if b_rows is None:
+        _expect("b", b, (n_gates * H,), f"({n_gates}H,)")
+    else:
+        _expect("b", b, (b_rows, n_gates * H), f"({b_rows}, {n_gates}H)")
+    out = {}
+    for name, s in states.items():
+        s = _as_f64(name, s)
+        _expect(name, s, (B, H), "(B, H)")
+        out[name] = s
+    return x, out, W, U, b, H
+
+
+def lstm_forward(
+    x: Any, h0: Any, c0: Any, W: Any, U: Any, b: Any
+) -> tuple[np.ndarray, Cache]:
+    """Run an LSTM over a batch of sequences, with Keras's weight layout.
+
+    For each step, with ``[a_i | a_f | a_g | a_o] = x_t W + h_{t-1} U + b``::
+
+        i_t = sigmoid(a_i)   f_t = sigmoid(a_f)   g_t = tanh(a_g)   o_t = sigmoid(a_o)
+        c_t = f_t * c_{t-1} + i_t * g_t
+        h_t = o_t * tanh(c_t)
+
+    (Hochreiter & Schmidhuber 1997, with the forget gate of Gers, Schmidhuber & Cummins 2000;
+    the book's LSTM chapter.) Gate order of the columns is Keras's: i, f, c (= g), o.
+
+    Args:
+        x: inputs ``(B, T, D)``.
+        h0, c0: initial hidden and cell states ``(B, H)``.
+        W: input weights ``(D, 4H)`` (Keras ``LSTM`` "kernel").
+        U: recurrent weights ``(H, 4H)`` (Keras "recurrent_kernel").
+        b: bias ``(4H,)``.
+
+    Returns:
+        ``(h, cache)``: every hidden state ``(B, T, H)`` float64; the cell states are in
+        ``cache["c"]`` ``(B, T, H)`` and the gates in ``cache["i"]``, ``["f"]``, ``["g"]``,
+        ``["o"]``, each ``(B, T, H)``.
+
+    Raises:
+        ValueError: inconsistent shapes (message names expected and actual).
+    """
+    x, st, W, U, b, H = _check_gated(x, {"h0": h0, "c0": c0}, W, U, b, 4, None)
+    h0, c0 = st["h0"], st["c0"]
+    B, T, _ = x.shape
+    xW = x @ W + b  # (B, T, 4H)
+    gates = {k: np.empty((B, T, H)) for k in "ifgo"}
+    h = np.empty((B, T, H))
+    c = np.empty((B, T, H))
+    h_prev, c_prev = h0, c0
+    for t in range(T):
+        a = xW[:, t] + h_prev @ U
+        i = sigmoid(a[:, :H])
+        f = sigmoid(a[:, H : 2 * H])
+        g = np.tanh(a[:, 2 * H : 3 * H])
+        o = sigmoid(a[:, 3 * H :])
+        c_prev = f * c_prev + i * g
+        h_prev = o * np.tanh(c_prev)
+        for k, v in zip("ifgo", (i, f, g, o)):
+            gates[k][:, t] = v
+        c[:, t] = c_prev
+        h[:, t] = h_prev
+    cache = {"x": x, "h0": h0, "c0": c0, "h": h, "c": c, "W": W, "U": U, **gates}
+    return h, cache
+
+
+def lstm_backward(
+    dh: Any, cache: Cache
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Backpropagation through time for :func:`lstm_forward`.
+
+    The cell state carries the gradient additively: ``dL/dc_{t-1} = dL/dc_t * f_t``, which is
+    why the LSTM suffers less from vanishing gradients (book's LSTM chapter).
+
+    Args:
+        dh: upstream gradient on every hidden state ``(B, T, H)``.
+        cache: from :func:`lstm_forward`.
+
+    Returns:
+        ``(dx (B,T,D), dh0 (B,H), dc0 (B,H), dW (D,4H), dU (H,4H), db (4H,))``, float64.
+
+    Raises:
+        ValueError: ``dh`` does not have the shape of the forward pass's ``h``.
+    """
+    x, h0, h, c, W, U = (cache[k] for k in ("x", "h0", "h", "c", "W", "U"))
+    dh = _check_dh(dh, h.shape)
+    B, T, _ = x.shape
+    H = h.shape[2]
+    dx = np.empty_like(x)
+    dW, dU, db = np.zeros_like(W), np.zeros_like(U), np.zeros(4 * H)
+    dh_next = np.zeros((B, H))
+    dc_next = np.zeros((B, H))
+    for t in reversed(range(T)):
+        i, f, g, o = (cache[k][:, t] for k in "ifgo")
+        h_prev = h[:, t - 1] if t > 0 else h0
+        c_prev = c[:, t - 1] if t > 0 else cache["c0"]
+        tc = np.tanh(c[:, t])
+        dh_t = dh[:, t] + dh_next
+        do = dh_t * tc
+        dc = dc_next + dh_t * o * (1.0 - tc**2)
+        di, df, dg = dc * g, dc * c_prev, dc * i
+        da = np.concatenate(
+            [di * i * (1 - i), df * f * (1 - f), dg * (1 - g**2), do * o * (1 - o)], axis=1
+        )
+        dx[:, t] = da @ W.T
+        dW += x[:, t].T @ da
+        dU += h_prev.T @ da
+        db += da.sum(axis=0)
+        dh_next = da @ U.T
+        dc_next = dc * f
+    return dx, dh_next, dc_next, dW, dU, db
+
+
+# --------------------------------------------------------------------------- GRU
+def gru_forward(x: Any, h0: Any, W: Any, U: Any, b: Any) -> tuple[np.ndarray, Cache]:
+    """Run a GRU over a batch of sequences, exactly as Keras ``GRU(reset_after=True)``.
+
+    With ``[xz | xr | xh] = x_t W + b[0]`` and ``[hz | hr | hh] = h_{t-1} U + b[1]``::
+
+        z_t  = sigmoid(xz + hz)            (update gate)
+        r_t  = sigmoid(xr + hr)            (reset gate)
+        h~_t = tanh(xh + r_t * hh)         (candidate; reset applied after the product)
+        h_t  = z_t * h_{t-1} + (1 - z_t) * h~_t
+
+    (Cho et al. 2014, eqs. 5-8, in the "reset after" form used by cuDNN and by Keras by
+    default; the book's LSTM/GRU chapter.) Note Keras's convention: ``z_t`` weights the *old*
+    state. Gate order of the columns is Keras's: z, r, h.
+
+    Args:
+        x: inputs ``(B, T, D)``.
+        h0: initial hidden state ``(B, H)``.
+        W: input weights ``(D, 3H)``; U: recurrent weights ``(H, 3H)``.
+        b: biases ``(2, 3H)``: row 0 input bias, row 1 recurrent bias.
+
+    Returns:
+        ``(h, cache)``: every hidden state ``(B, T, H)`` float64; gates in ``cache["z"]``,
+        ``cache["r"]`` and the candidate in ``cache["h_tilde"]``, each ``(B, T, H)``.
+
+    Raises:
+        ValueError: inconsistent shapes (message names expected and actual).
+    """
+    x, st, W, U, b, H = _check_gated(x, {"h0": h0}, W, U, b, 3, 2)
+    h0 = st["h0"]
+    B, T, _ = x.shape
+    xW = x @ W + b[0]  # (B, T, 3H)
+    z_all, r_all, ht_all, hh_all = (np.empty((B, T, H)) for _ in range(4))
+    h = np.empty((B, T, H))
+    h_prev = h0
+    for t in range(T):
+        rec = h_prev @ U + b[1]
+        z = sigmoid(xW[:, t, :H] + rec[:, :H])
+        r = sigmoid(xW[:, t, H : 2 * H] + rec[:, H : 2 * H])
+        h_tilde = np.tanh(xW[:, t, 2 * H :] + r * rec[:, 2 * H :])
+        h_prev = z * h_prev + (1.0 - z) * h_tilde
+        z_all[:, t], r_all[:, t], ht_all[:, t], hh_all[:, t] = z, r, h_tilde, rec[:, 2 * H :]
+        h[:, t] = h_prev
+    cache = {
+        "x": x, "h0": h0, "h": h, "W": W, "U": U,
+        "z": z_all, "r": r_all, "h_tilde": ht_all, "rec_h": hh_all,
+    }
+    return h, cache
+
+
+def gru_backward(
+    dh: Any, cache: Cache
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Backpropagation through time for :func:`gru_forward`.
+
+    Args:
+        dh: upstream gradient on every hidden state ``(B, T, H)``.
+        cache: from :func:`gru_forward`.
+
+    Returns:
+        ``(dx (B,T,D), dh0 (B,H), dW (D,3H), dU (H,3H), db (2,3H))``, float64; ``db[0]`` is
+        the input-bias gradient and ``db[1]`` the recurrent-bias gradient.
+
+    Raises:
+        ValueError: ``dh`` does not have the shape of the forward pass's ``h``.
+    """
+    x, h0, h, W, U = (cache[k] for k in ("x", "h0", "h", "W", "U"))
+    dh = _check_dh(dh, h.shape)
+    B, T, _ = x.shape
+    H = h.shape[2]
+    dx = np.empty_like(x)
+    dW, dU, db = np.zeros_like(W), np.zeros_like(U), np.zeros((2, 3 * H))
+    dh_next = np.zeros((B, H))
+    for t in reversed(range(T)):
+        z, r, h_tilde, rec_h = (cache[k][:, t] for k in ("z", "r", "h_tilde", "rec_h"))
+        h_prev = h[:, t - 1] if t > 0 else h0
+        dh_t = dh[:, t] + dh_next
+        dz = dh_t * (h_prev - h_tilde)
+        dh_tilde = dh_t * (1.0 - z)
+        dh_prev = dh_t * z
+        da_h = dh_tilde * (1.0 - h_tilde**2)  # gradient on xh + r * rec_h
+        dr = da_h * rec_h
+        da_z = dz * z * (1.0 - z)
+        da_r = dr * r * (1.0 - r)
+        d_in = np.concatenate([da_z, da_r, da_h], axis=1)  # gradient on x_t W + b[0]
+        d_rec = np.concatenate([da_z, da_r, da_h * r], axis=1)  # on h_{t-1} U + b[1]
+        dx[:, t] = d_in @ W.T
+        dW += x[:, t].T @ d_in
+        dU += h_prev.T @ d_rec
+        db[0] += d_in.sum(axis=0)
+        db[1] += d_rec.sum(axis=0)
+        dh_next = dh_prev + d_rec @ U.T
+    return dx, dh_next, dW, dU, db

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Build a one-chapter book (the preface, one chapter, the bibliography) into OUT, strictly,
+# with the chapter executed afresh. For authors checking glue, labels and citations without
+# executing the whole book:   scripts/build_one.sh chapters/02_the_recurrent_cell.ipynb /tmp/jb02
+set -euo pipefail
+chapter=${1:?chapter path}; out=${2:?output folder}
+root=$(cd "$(dirname "$0")/.." && pwd)
+rm -rf "$out"; mkdir -p "$out/chapters"
+cp "$root/_config.yml" "$root/references.bib" "$out/"
+cp "$root/chapters/intro.md" "$root/chapters/bibliography.md" "$root/$chapter" "$out/chapters/"
+cp -r "$root/chapters/images" "$out/chapters/" 2>/dev/null || true
+name=$(basename "$chapter"); name=${name%.*}
+cat > "$out/_toc.yml" <<TOC
+format: jb-book
+root: chapters/intro
+chapters:
+  - file: chapters/$name
+  - file: chapters/bibliography
+TOC
+cd "$out"
+jupyter-book build . -W -n --keep-going 2>&1 | grep -vE "MdParserConfig|NbParserConfig|IPKernelApp" | grep -iE "warning|error|finished|succeeded" || true
+echo "HTML: $out/_build/html/chapters/$name.html"
