@@ -1,0 +1,61 @@
+"""Shared fixtures, and a per-notebook time report for `pytest --nbval`."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+_NB_SECONDS: dict[str, float] = defaultdict(float)
+DEFAULT_BUDGET_S = 120.0
+
+
+@pytest.fixture(scope="session")
+def shared_data_dir() -> Path:
+    """The folder of verified data files (``RNNBOOK_DATA_DIR``); the data tests need it."""
+    env = os.environ.get("RNNBOOK_DATA_DIR")
+    if not env or not Path(env).is_dir():
+        pytest.fail("set RNNBOOK_DATA_DIR to the folder of the book's data files "
+                    "(e.g. ../shared/data); `make test` does this")
+    return Path(env)
+
+
+def pytest_runtest_logreport(report):
+    if report.nodeid.endswith(".ipynb") or ".ipynb::" in report.nodeid:
+        _NB_SECONDS[report.nodeid.split("::")[0]] += report.duration
+
+
+def _budget(nodeid: str) -> float:
+    """A notebook's time budget: metadata ``rnnbook.budget_s``, else 120 s (2 CPU cores)."""
+    path = ROOT / nodeid
+    try:
+        meta = json.loads(path.read_text(encoding="utf-8"))["metadata"]
+    except (OSError, ValueError, KeyError):
+        return DEFAULT_BUDGET_S
+    return float(meta.get("rnnbook", {}).get("budget_s", DEFAULT_BUDGET_S))
+
+
+def _over_budget() -> list[str]:
+    return [f"{nb}: {s:.1f} s > {_budget(nb):.0f} s" for nb, s in sorted(_NB_SECONDS.items())
+            if s > _budget(nb)]
+
+
+def pytest_terminal_summary(terminalreporter):
+    if not _NB_SECONDS:
+        return
+    terminalreporter.section("notebook execution times (nbval, all cells)")
+    for nb, seconds in sorted(_NB_SECONDS.items()):
+        terminalreporter.write_line(f"{seconds:8.1f} s  (budget {_budget(nb):.0f} s)  {nb}")
+    terminalreporter.write_line(f"{sum(_NB_SECONDS.values()):8.1f} s  total (budget 1200 s)")
+    for line in _over_budget():
+        terminalreporter.write_line(f"OVER BUDGET: {line}", red=True)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """The time budget is part of the book's contract: a notebook over it fails the run."""
+    if _over_budget() and session.exitstatus == 0:
+        session.exitstatus = 1

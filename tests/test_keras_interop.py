@@ -1,0 +1,30 @@
+import numpy as np
+import pytest
+
+import rnnbook  # noqa: F401
+from rnnbook.keras_interop import keras_rnn_states, make_keras_rnn
+
+
+@pytest.mark.parametrize("cell,k,bias", [("rnn", 1, (5,)), ("lstm", 4, (20,)), ("gru", 3, (2, 15))])
+def test_layer_carries_exactly_the_given_weights(cell, k, bias):
+    rng = np.random.default_rng(0)
+    weights = [rng.normal(size=(3, k * 5)), rng.normal(size=(5, k * 5)), rng.normal(size=bias)]
+    layer = make_keras_rnn(cell, weights, dtype="float64")
+    for got, want in zip(layer.get_weights(), weights):
+        np.testing.assert_array_equal(got, want)
+    h = keras_rnn_states(layer, rng.normal(size=(2, 4, 3)), [np.zeros((2, 5))] * (2 if cell == "lstm" else 1))
+    assert h.shape == (2, 4, 5) and h.dtype == np.float64
+
+
+def test_gru_is_reset_after():
+    layer = make_keras_rnn("gru", [np.zeros((2, 6)), np.zeros((2, 6)), np.zeros((2, 6))])
+    assert layer.cell.reset_after is True
+
+
+def test_wrong_weights_are_refused():
+    with pytest.raises(ValueError, match=r"cell must be one of"):
+        make_keras_rnn("elman", [np.zeros((2, 2))])
+    with pytest.raises(ValueError, match=r"first weight must have shape \(D, 4H\), got \(3, 6\)"):
+        make_keras_rnn("lstm", [np.zeros((3, 6)), np.zeros((1, 6)), np.zeros(6)])
+    with pytest.raises(ValueError, match=r"GRU weights must have shapes \[\(3, 6\), \(2, 6\), \(2, 6\)\], got \[\(3, 6\), \(2, 6\), \(6,\)\]"):
+        make_keras_rnn("gru", [np.zeros((3, 6)), np.zeros((2, 6)), np.zeros(6)])

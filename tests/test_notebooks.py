@@ -1,0 +1,65 @@
+"""Notebook hygiene: committed without outputs, kernelspec python3, rnnbook imported first,
+listed in the table of contents, and free of the Keras 2 API the source article used."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "chapters").glob("*.ipynb"))
+KERAS2 = re.compile(r"keras\.preprocessing|preprocessing\.text|Tokenizer\(|input_shape=|"
+                    r"input_length=|tf\.keras\.|batch_input_shape|reset_states\(")
+
+
+def _nb(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _code(nb: dict) -> list[str]:
+    return ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code"]
+
+
+def test_there_are_notebooks():
+    assert len(NOTEBOOKS) >= 2
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_committed_without_outputs(path):
+    nb = _nb(path)
+    for k, cell in enumerate(nb["cells"]):
+        if cell["cell_type"] == "code":
+            assert cell.get("outputs") == [], f"cell {k} has outputs"
+            assert cell.get("execution_count") is None, f"cell {k} has an execution count"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_kernelspec_is_python3(path):
+    assert _nb(path)["metadata"]["kernelspec"]["name"] == "python3"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_first_code_cell_imports_rnnbook_before_keras_and_seeds(path):
+    first = _code(_nb(path))[0]
+    lines = [l.strip() for l in first.splitlines()]
+    rn = next(i for i, l in enumerate(lines) if re.match(r"(import rnnbook|from rnnbook)", l))
+    tf = [i for i, l in enumerate(lines) if re.match(r"(import|from) (keras|tensorflow)", l)]
+    assert all(rn < i for i in tf), "import rnnbook before keras/tensorflow (it sets the log level)"
+    assert "set_seed(" in "".join(_code(_nb(path))[:2])
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_no_keras2_api(path):
+    for k, src in enumerate(_code(_nb(path))):
+        lines = [l for l in src.splitlines() if not l.lstrip().startswith("#")]
+        hits = [l for l in lines if KERAS2.search(l)]
+        assert not hits, f"cell {k}: {hits}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_listed_in_the_table_of_contents(path):
+    toc = (ROOT / "_toc.yml").read_text()
+    assert f"chapters/{path.stem}" in toc
