@@ -1,0 +1,261 @@
+"""Gradient dynamics of the Elman RNN: state Jacobians, their products, and gradient clipping.
+
+Chapter 4, "Vanishing and exploding gradients". Conventions are those of
+:mod:`rnnbook.scratch`: batch-major arrays, row vectors, float64, and the Elman step
+``h_t = phi(x_t W_xh + h_{t-1} W_hh + b_h)`` with ``phi = tanh`` (or the identity, the
+"linear" cell). Differentiating one step element by element,
+``d h_t[j] / d h_{t-1}[i] = phi'(a_t[j]) W_hh[i, j]``, so the Jacobian in numerator layout
+(row = output component, column = input component) is::
+
+    J_t = d h_t / d h_{t-1} = diag(phi'(a_t)) W_hh^T,   phi'(a_t) = 1 - h_t**2 for tanh,
+
+and the Jacobian across ``k`` steps is the ordered product
+``d h_T / d h_{T-k} = J_T J_{T-1} ... J_{T-k+1}`` (Bengio, Simard & Frasconi 1994; Pascanu,
+Mikolov & Bengio 2013, eq. 5). A row-vector gradient travels backwards by the same matrices,
+``dL/dh_{t-1} = (dL/dh_t) J_t``, which is the line ``dh_next = delta @ W_hh.T`` of
+:func:`rnnbook.scratch.rnn_backward`.
+
+Clipping (Pascanu et al. 2013, algorithm 1) is given twice, as Keras 3 optimizers do it:
+per tensor (``clipnorm``) and by the global norm of the whole gradient (``global_clipnorm``).
+
+Index convention: ``h[:, s]`` (0-based) is ``h_{s+1}``; the initial state ``h_0`` is not
+needed, because ``J_t`` only reads ``h_t``.
+
+Wrong shapes raise :class:`ValueError` naming the expected and the actual shapes.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+import numpy as np
+
+__all__ = [
+    "ACTIVATIONS",
+    "step_jacobians",
+    "jacobian_product",
+    "lag_jacobian_norms",
+    "spectral_radius",
+    "scale_to_spectral_radius",
+    "global_norm",
+    "clip_by_global_norm",
+    "clip_by_norm_per_tensor",
+    "cosine_similarity",
+]
+
+#: Hidden activations whose derivative :func:`step_jacobians` knows (as a function of h_t).
+ACTIVATIONS: tuple[str, ...] = ("tanh", "linear")
+
+
+def _check_h_W(h: Any, W_hh: Any) -> tuple[np.ndarray, np.ndarray]:
+    h = np.asarray(h, dtype=np.float64)
+    if h.ndim != 3:
+        raise ValueError(f"h must have shape (B, T, H), got {h.shape} ({h.ndim} dimensions)")
+    H = h.shape[2]
+    W_hh = np.asarray(W_hh, dtype=np.float64)
+    if W_hh.shape != (H, H):
+        raise ValueError(f"W_hh must have shape (H, H) = ({H}, {H}), got {W_hh.shape}")
+    return h, W_hh
+
+
+def _derivative(h: np.ndarray, activation: str) -> np.ndarray:
+    if activation == "tanh":
+        return 1.0 - h**2
+    if activation == "linear":
+        return np.ones_like(h)
+    raise ValueError(f"activation must be one of {ACTIVATIONS}, got {activation!r}")
+
+
+def step_jacobians(h: Any, W_hh: Any, activation: str = "tanh") -> np.ndarray:
+    """Every one-step Jacobian ``J_t = d h_t / d h_{t-1} = diag(phi'(a_t)) W_hh^T``.
+
+    Args:
+        h: hidden states ``(B, T, H)`` from :func:`rnnbook.scratch.rnn_forward` (for the
+            linear cell only the shape is read: its Jacobian does not depend on the state).
+        W_hh: recurrent weights ``(H, H)`` (Keras "recurrent_kernel" layout).
+        activation: ``"tanh"`` (``phi' = 1 - h_t**2``) or ``"linear"`` (``phi' = 1``).
+
+    Returns:
+        ``(B, T, H, H)`` float64; ``J[b, s]`` is ``d h_{s+1} / d h_s`` for sequence ``b`` in
+        numerator layout: ``J[b, s, j, i] = d h_{s+1}[j] / d h_s[i]``.
+
+    Raises:
+        ValueError: ``h`` is not 3-D, ``W_hh`` is not ``(H, H)``, or unknown activation.
+    """
+    h, W_hh = _check_h_W(h, W_hh)
+    d = _derivative(h, activation)  # (B, T, H)
+    return d[..., :, None] * W_hh.T  # row j scaled by phi'(a[j])
+
+
+def jacobian_product(h: Any, W_hh: Any, k: int, activation: str = "tanh") -> np.ndarray:
+    """The Jacobian across ``k`` steps, ``d h_T / d h_{T-k} = J_T J_{T-1} ... J_{T-k+1}``.
+
+    Args:
+        h, W_hh, activation: as for :func:`step_jacobians`.
+        k: the lag, ``0 <= k <= T`` (``k = 0`` gives the identity, ``k = T`` the Jacobian
+            with respect to the initial state ``h_0``).
+
+    Returns:
+        ``(B, H, H)`` float64, numerator layout.
+
+    Raises:
+        ValueError: bad shapes or activation, or ``k`` outside ``[0, T]``.
+    """
+    h, W_hh = _check_h_W(h, W_hh)
+    B, T, H = h.shape
+    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not 0 <= k <= T:
+        raise ValueError(f"k must be an integer lag in [0, T] = [0, {T}], got {k!r}")
+    J = step_jacobians(h, W_hh, activation)
+    P = np.broadcast_to(np.eye(H), (B, H, H)).copy()
+    for j in range(1, k + 1):
+        P = P @ J[:, T - j]  # append J_{T-j+1} on the right
+    return P
+
+
+def lag_jacobian_norms(h: Any, W_hh: Any, activation: str = "tanh") -> np.ndarray:
+    """Spectral norms ``||d h_T / d h_{T-k}||_2`` for every lag ``k = 0..T``.
+
+    The norm is the largest singular value, so by submultiplicativity
+    ``||d h_T / d h_{T-k}||_2 <= (gamma * sigma_max(W_hh))**k`` with
+    ``gamma = max |phi'| = 1`` for tanh and for the linear cell (Pascanu et al. 2013, eq. 7).
+
+    Args:
+        h, W_hh, activation: as for :func:`step_jacobians`.
+
+    Returns:
+        ``(B, T + 1)`` float64; column ``k`` is the norm at lag ``k`` (column 0 is 1).
+
+    Raises:
+        ValueError: bad shapes or activation.
+    """
+    h, W_hh = _check_h_W(h, W_hh)
+    B, T, H = h.shape
+    J = step_jacobians(h, W_hh, activation)
+    out = np.empty((B, T + 1))
+    out[:, 0] = 1.0
+    P = np.broadcast_to(np.eye(H), (B, H, H)).copy()
+    for j in range(1, T + 1):
+        P = P @ J[:, T - j]
+        out[:, j] = np.linalg.svd(P, compute_uv=False)[:, 0]
+    return out
+
+
+def spectral_radius(W: Any) -> float:
+    """Largest absolute eigenvalue of a square matrix ``W`` ``(n, n)``.
+
+    Raises:
+        ValueError: ``W`` is not square.
+    """
+    W = np.asarray(W, dtype=np.float64)
+    if W.ndim != 2 or W.shape[0] != W.shape[1]:
+        raise ValueError(f"W must have shape (n, n), got {W.shape}")
+    return float(np.max(np.abs(np.linalg.eigvals(W))))
+
+
+def scale_to_spectral_radius(W: Any, rho: float) -> np.ndarray:
+    """``W`` rescaled so that its spectral radius is ``rho`` (as in echo-state networks).
+
+    Args:
+        W: square matrix ``(n, n)``.
+        rho: the target spectral radius, ``rho >= 0``.
+
+    Returns:
+        ``(n, n)`` float64, ``W * rho / spectral_radius(W)``.
+
+    Raises:
+        ValueError: ``W`` is not square, ``rho < 0``, or ``W`` has spectral radius zero
+            (nilpotent: no rescaling reaches ``rho``).
+    """
+    if not np.isfinite(rho) or rho < 0:
+        raise ValueError(f"rho must be a finite number >= 0, got {rho!r}")
+    r = spectral_radius(W)
+    if r == 0.0:
+        raise ValueError("W has spectral radius zero (it is nilpotent); it cannot be rescaled")
+    return np.asarray(W, dtype=np.float64) * (rho / r)
+
+
+# --------------------------------------------------------------------------- clipping
+def _check_clip(clip_norm: float) -> None:
+    if not np.isfinite(clip_norm) or clip_norm <= 0:
+        raise ValueError(f"clip_norm must be a finite number > 0, got {clip_norm!r}")
+
+
+def global_norm(grads: Sequence[Any]) -> float:
+    """``sqrt(sum_i ||g_i||^2)``: the Euclidean norm of all tensors as one flat vector."""
+    return float(np.sqrt(sum(np.sum(np.asarray(g, dtype=np.float64) ** 2) for g in grads)))
+
+
+def clip_by_global_norm(grads: Sequence[Any], clip_norm: float) -> tuple[list[np.ndarray], float]:
+    """Rescale the whole gradient when its global norm exceeds ``clip_norm``.
+
+    ``g <- g * clip_norm / max(||g||, clip_norm)`` with ``||g||`` the :func:`global_norm`
+    (Pascanu et al. 2013, algorithm 1; Keras 3 ``global_clipnorm``). Every tensor is scaled
+    by the same factor, so the direction of the step is kept.
+
+    Args:
+        grads: list of arrays of any shapes (one per variable).
+        clip_norm: the threshold, > 0.
+
+    Returns:
+        ``(clipped, norm)``: float64 arrays of the input shapes, and the global norm before
+        clipping.
+
+    Raises:
+        ValueError: ``clip_norm`` is not positive and finite.
+    """
+    _check_clip(clip_norm)
+    norm = global_norm(grads)
+    scale = clip_norm / max(norm, clip_norm)
+    return [np.asarray(g, dtype=np.float64) * scale for g in grads], norm
+
+
+def clip_by_norm_per_tensor(grads: Sequence[Any], clip_norm: float) -> list[np.ndarray]:
+    """Rescale each tensor whose own norm exceeds ``clip_norm`` (Keras 3 ``clipnorm``).
+
+    ``g_i <- g_i * clip_norm / max(||g_i||, clip_norm)`` for each tensor separately: tensors
+    get different factors, so the direction of the whole step changes.
+
+    Args:
+        grads: list of arrays of any shapes.
+        clip_norm: the threshold, > 0.
+
+    Returns:
+        list of float64 arrays of the input shapes.
+
+    Raises:
+        ValueError: ``clip_norm`` is not positive and finite.
+    """
+    _check_clip(clip_norm)
+    out = []
+    for g in grads:
+        g = np.asarray(g, dtype=np.float64)
+        out.append(g * (clip_norm / max(float(np.linalg.norm(g)), clip_norm)))
+    return out
+
+
+def cosine_similarity(a: Sequence[Any], b: Sequence[Any]) -> float:
+    """Cosine of the angle between two gradients, each a list of tensors taken as one vector.
+
+    Args:
+        a, b: lists of arrays with matching shapes, tensor by tensor.
+
+    Returns:
+        A float in [-1, 1] (0 when either is the zero vector).
+
+    Raises:
+        ValueError: the lists differ in length or a pair of tensors differs in shape.
+    """
+    if len(a) != len(b):
+        raise ValueError(f"a and b must hold the same number of tensors (same shape), "
+                         f"got {len(a)} and {len(b)}")
+    dot = 0.0
+    for i, (x, y) in enumerate(zip(a, b)):
+        x = np.asarray(x, dtype=np.float64)
+        y = np.asarray(y, dtype=np.float64)
+        if x.shape != y.shape:
+            raise ValueError(f"tensor {i}: shape of b must be {x.shape}, got {y.shape}")
+        dot += float(np.sum(x * y))
+    na, nb = global_norm(a), global_norm(b)
+    if na == 0.0 or nb == 0.0:
+        return 0.0
+    return dot / (na * nb)
