@@ -14,6 +14,8 @@ Modules (each chapter says which it uses):
 * :mod:`rnnbook.datasets`: checked, cached loaders of the book's real data sets;
 * :mod:`rnnbook.tasks`: seeded synthetic tasks (adding problem, copy task);
 * :mod:`rnnbook.keras_interop`: moving weights between NumPy and Keras layers;
+* :mod:`rnnbook.dynamics`: state Jacobians, their products, gradient clipping (chapter 4);
+* :mod:`rnnbook.timeseries`: windows, chronological splits, baselines (chapter 5);
 * :mod:`rnnbook.plotting`: the book's plotting style and shared plots.
 """
 
