@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parent
 _NB_SECONDS: dict[str, float] = defaultdict(float)
 DEFAULT_BUDGET_S = 120.0
 
