@@ -307,7 +307,8 @@ def load_daily_min_temperatures() -> tuple[np.ndarray, np.ndarray]:
 
     Returns:
         ``(dates, values)``: ``(3650,)`` ``datetime64[D]`` and ``(3650,)`` float64 in °C.
-        (The source skips the two leap days, 1984-12-31 and 1988-12-31.)
+        (The source has 365 values a year: 29 February is present in the leap years 1984 and
+        1988, and 31 December of those years is missing.)
     """
     return _load_csv_series("timeseries/daily-min-temperatures.csv", "D")
 

@@ -97,6 +97,7 @@ def test_time_series(data_env):
     assert d[0] == np.datetime64("1981-01-01") and d[-1] == np.datetime64("1990-12-31")
     missing = np.setdiff1d(np.arange(d[0], d[-1] + 1), d)
     assert missing.tolist() == [np.datetime64("1984-12-31"), np.datetime64("1988-12-31")]
+    assert np.datetime64("1984-02-29") in d and np.datetime64("1988-02-29") in d
     assert v[0] == 20.7 and -5 < v.min() and v.max() < 30
     d, v = ds.load_airline_passengers()
     assert len(d) == len(v) == 144 and d[0] == np.datetime64("1949-01") and v[0] == 112.0
