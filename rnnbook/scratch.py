@@ -33,6 +33,7 @@ import numpy as np
 
 __all__ = [
     "sigmoid",
+    "softmax",
     "rnn_forward",
     "rnn_backward",
     "lstm_forward",
@@ -56,6 +57,26 @@ def sigmoid(a: np.ndarray) -> np.ndarray:
     e = np.exp(a[~pos])
     out[~pos] = e / (1.0 + e)
     return out
+
+
+def softmax(logits: np.ndarray, axis: int = -1) -> np.ndarray:
+    """Softmax along ``axis``, shifted by the maximum so that nothing overflows.
+
+    ``softmax(o)_k = exp(o_k - max_j o_j) / sum_j exp(o_j - max_j o_j)``, equal to the
+    unshifted formula (the factor ``exp(-max)`` cancels; chapter 2, "The output layer and a
+    softmax that cannot overflow").
+
+    Args:
+        logits: any shape, float, e.g. ``(B, T, K)`` logits.
+        axis: the class axis.
+
+    Returns:
+        float64 array of the same shape; positive entries summing to 1 along ``axis``.
+    """
+    z = np.asarray(logits, dtype=np.float64)
+    z = z - z.max(axis=axis, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=axis, keepdims=True)
 
 
 # --------------------------------------------------------------------------- shape checks

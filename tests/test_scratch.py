@@ -169,3 +169,14 @@ def test_sigmoid_is_stable_for_large_inputs():
     with np.errstate(over="raise", invalid="raise", divide="raise"):
         s = scratch.sigmoid(np.array([-1000.0, 0.0, 1000.0]))
     np.testing.assert_allclose(s, [0.0, 0.5, 1.0])
+
+
+def test_softmax_is_stable_and_normalised():
+    with np.errstate(over="raise", invalid="raise"):
+        p = scratch.softmax(np.array([[1000.0, 1001.0, 1002.0], [-1000.0, 0.0, 1000.0]]))
+    np.testing.assert_allclose(p.sum(axis=-1), 1.0, rtol=1e-15)
+    e = np.exp([0.0, 1.0, 2.0])
+    np.testing.assert_allclose(p[0], e / e.sum(), rtol=1e-15)
+    np.testing.assert_allclose(p[1], [0.0, 0.0, 1.0], atol=1e-300)
+    z = np.random.default_rng(0).normal(size=(2, 3, 4))
+    np.testing.assert_allclose(scratch.softmax(z, axis=1).sum(axis=1), 1.0, rtol=1e-14)
