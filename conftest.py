@@ -30,6 +30,12 @@ def shared_data_dir() -> Path:
     return datasets.data_dir()
 
 
+def pytest_runtest_logreport(report):
+    """Add up the time of every phase of every notebook cell, per notebook."""
+    if report.nodeid.endswith(".ipynb") or ".ipynb::" in report.nodeid:
+        _NB_SECONDS[report.nodeid.split("::")[0]] += report.duration
+
+
 def _budget(nodeid: str) -> float:
     """A notebook's time budget: metadata ``rnnbook.budget_s``, else 120 s (2 CPU cores)."""
     path = ROOT / nodeid
