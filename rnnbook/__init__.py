@@ -5,7 +5,17 @@ yourself:
 
 * ``TF_CPP_MIN_LOG_LEVEL=1``: TensorFlow's C++ logger drops INFO records (the start-up line
   about CPU instruction sets), keeping warnings and errors;
+* ``TF_ENABLE_ONEDNN_OPTS=0``: TensorFlow uses its default CPU kernels, not oneDNN's custom
+  operations. TensorFlow turns those on by default on CPUs with AVX-512 (AMD Zen 4, recent
+  Intel Xeon) and then announces it on stderr whatever the log level, so the book's pages
+  would carry stderr output on those machines only; and oneDNN's kernels sum in another
+  order, so results would differ in the last bits from one CPU to another. With the default
+  kernels every x86-64 CPU runs the same TensorFlow kernels;
 * ``KERAS_BACKEND=tensorflow``: the book's Keras code runs on TensorFlow.
+
+These must be set before TensorFlow is imported, hence "import rnnbook first". To choose
+otherwise, set the variable yourself before importing ``rnnbook`` (e.g.
+``TF_ENABLE_ONEDNN_OPTS=1``); the book then runs, but a page may show TensorFlow's log lines.
 
 Modules (each chapter says which it uses):
 
@@ -14,9 +24,11 @@ Modules (each chapter says which it uses):
 * :mod:`rnnbook.datasets`: checked, cached loaders of the book's real data sets;
 * :mod:`rnnbook.tasks`: seeded synthetic tasks (adding problem, copy task);
 * :mod:`rnnbook.keras_interop`: moving weights between NumPy and Keras layers;
-* :mod:`rnnbook.dynamics`: state Jacobians, their products, gradient clipping (chapter 4);
+* :mod:`rnnbook.optim`: gradient norms, clipping and the cosine between steps (chapters 3-4);
+* :mod:`rnnbook.dynamics`: state Jacobians, their products, spectral radius (chapter 4);
 * :mod:`rnnbook.timeseries`: windows, chronological splits, baselines (chapter 5);
-* :mod:`rnnbook.plotting`: the book's plotting style and shared plots.
+* :mod:`rnnbook.plotting`: the book's plotting style and shared plots;
+* :mod:`rnnbook.book`: :func:`glue`, the one way a chapter hands a number to its prose.
 """
 
 from __future__ import annotations
@@ -24,13 +36,21 @@ from __future__ import annotations
 import os
 import random
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "1")
-os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+#: Environment variables that ``import rnnbook`` sets unless they are set already.
+TF_ENVIRONMENT: dict[str, str] = {
+    "TF_CPP_MIN_LOG_LEVEL": "1",
+    "TF_ENABLE_ONEDNN_OPTS": "0",
+    "KERAS_BACKEND": "tensorflow",
+}
+for _name, _value in TF_ENVIRONMENT.items():
+    os.environ.setdefault(_name, _value)
 
 import numpy as np  # noqa: E402
 
 __version__ = "0.1.0"
-__all__ = ["set_seed", "__version__"]
+from .book import glue  # noqa: E402
+
+__all__ = ["set_seed", "glue", "TF_ENVIRONMENT", "__version__"]
 
 
 def set_seed(seed: int = 0, *, deterministic_ops: bool = True) -> None:
@@ -44,8 +64,8 @@ def set_seed(seed: int = 0, *, deterministic_ops: bool = True) -> None:
 
     Args:
         seed: non-negative integer below 2**32.
-        deterministic_ops: also request deterministic TensorFlow kernels (slower on GPU,
-            free on CPU).
+        deterministic_ops: if true, request deterministic TensorFlow kernels (slower on GPU,
+            free on CPU); if false, turn that request off again (TensorFlow's default).
 
     Raises:
         ValueError: ``seed`` is not an integer in [0, 2**32).
@@ -60,7 +80,13 @@ def set_seed(seed: int = 0, *, deterministic_ops: bool = True) -> None:
     import keras  # imported here so that `import rnnbook` stays light
 
     keras.utils.set_random_seed(seed)
-    if deterministic_ops and keras.backend.backend() == "tensorflow":
+    if keras.backend.backend() == "tensorflow":
         import tensorflow as tf
 
-        tf.config.experimental.enable_op_determinism()
+        if deterministic_ops:
+            tf.config.experimental.enable_op_determinism()
+        else:
+            # TensorFlow 2.21 has no public call to undo enable_op_determinism.
+            from tensorflow.python.framework import config as _tf_config
+
+            _tf_config.disable_op_determinism()

@@ -1,4 +1,4 @@
-"""Gradient dynamics of the Elman RNN: state Jacobians, their products, and gradient clipping.
+"""Gradient dynamics of the Elman RNN: state Jacobians, their products, spectral radius.
 
 Chapter 4, "Vanishing and exploding gradients". Conventions are those of
 :mod:`rnnbook.scratch`: batch-major arrays, row vectors, float64, and the Elman step
@@ -15,8 +15,8 @@ Mikolov & Bengio 2013, eq. 5). A row-vector gradient travels backwards by the sa
 ``dL/dh_{t-1} = (dL/dh_t) J_t``, which is the line ``dh_next = delta @ W_hh.T`` of
 :func:`rnnbook.scratch.rnn_backward`.
 
-Clipping (Pascanu et al. 2013, algorithm 1) is given twice, as Keras 3 optimizers do it:
-per tensor (``clipnorm``) and by the global norm of the whole gradient (``global_clipnorm``).
+Gradient clipping, the remedy for exploding gradients, is optimisation and lives in
+:mod:`rnnbook.optim`.
 
 Index convention: ``h[:, s]`` (0-based) is ``h_{s+1}``; the initial state ``h_0`` is not
 needed, because ``J_t`` only reads ``h_t``.
@@ -26,7 +26,7 @@ Wrong shapes raise :class:`ValueError` naming the expected and the actual shapes
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -37,10 +37,6 @@ __all__ = [
     "lag_jacobian_norms",
     "spectral_radius",
     "scale_to_spectral_radius",
-    "global_norm",
-    "clip_by_global_norm",
-    "clip_by_norm_per_tensor",
-    "cosine_similarity",
 ]
 
 #: Hidden activations whose derivative :func:`step_jacobians` knows (as a function of h_t).
@@ -172,90 +168,3 @@ def scale_to_spectral_radius(W: Any, rho: float) -> np.ndarray:
     if r == 0.0:
         raise ValueError("W has spectral radius zero (it is nilpotent); it cannot be rescaled")
     return np.asarray(W, dtype=np.float64) * (rho / r)
-
-
-# --------------------------------------------------------------------------- clipping
-def _check_clip(clip_norm: float) -> None:
-    if not np.isfinite(clip_norm) or clip_norm <= 0:
-        raise ValueError(f"clip_norm must be a finite number > 0, got {clip_norm!r}")
-
-
-def global_norm(grads: Sequence[Any]) -> float:
-    """``sqrt(sum_i ||g_i||^2)``: the Euclidean norm of all tensors as one flat vector."""
-    return float(np.sqrt(sum(np.sum(np.asarray(g, dtype=np.float64) ** 2) for g in grads)))
-
-
-def clip_by_global_norm(grads: Sequence[Any], clip_norm: float) -> tuple[list[np.ndarray], float]:
-    """Rescale the whole gradient when its global norm exceeds ``clip_norm``.
-
-    ``g <- g * clip_norm / max(||g||, clip_norm)`` with ``||g||`` the :func:`global_norm`
-    (Pascanu et al. 2013, algorithm 1; Keras 3 ``global_clipnorm``). Every tensor is scaled
-    by the same factor, so the direction of the step is kept.
-
-    Args:
-        grads: list of arrays of any shapes (one per variable).
-        clip_norm: the threshold, > 0.
-
-    Returns:
-        ``(clipped, norm)``: float64 arrays of the input shapes, and the global norm before
-        clipping.
-
-    Raises:
-        ValueError: ``clip_norm`` is not positive and finite.
-    """
-    _check_clip(clip_norm)
-    norm = global_norm(grads)
-    scale = clip_norm / max(norm, clip_norm)
-    return [np.asarray(g, dtype=np.float64) * scale for g in grads], norm
-
-
-def clip_by_norm_per_tensor(grads: Sequence[Any], clip_norm: float) -> list[np.ndarray]:
-    """Rescale each tensor whose own norm exceeds ``clip_norm`` (Keras 3 ``clipnorm``).
-
-    ``g_i <- g_i * clip_norm / max(||g_i||, clip_norm)`` for each tensor separately: tensors
-    get different factors, so the direction of the whole step changes.
-
-    Args:
-        grads: list of arrays of any shapes.
-        clip_norm: the threshold, > 0.
-
-    Returns:
-        list of float64 arrays of the input shapes.
-
-    Raises:
-        ValueError: ``clip_norm`` is not positive and finite.
-    """
-    _check_clip(clip_norm)
-    out = []
-    for g in grads:
-        g = np.asarray(g, dtype=np.float64)
-        out.append(g * (clip_norm / max(float(np.linalg.norm(g)), clip_norm)))
-    return out
-
-
-def cosine_similarity(a: Sequence[Any], b: Sequence[Any]) -> float:
-    """Cosine of the angle between two gradients, each a list of tensors taken as one vector.
-
-    Args:
-        a, b: lists of arrays with matching shapes, tensor by tensor.
-
-    Returns:
-        A float in [-1, 1] (0 when either is the zero vector).
-
-    Raises:
-        ValueError: the lists differ in length or a pair of tensors differs in shape.
-    """
-    if len(a) != len(b):
-        raise ValueError(f"a and b must hold the same number of tensors (same shape), "
-                         f"got {len(a)} and {len(b)}")
-    dot = 0.0
-    for i, (x, y) in enumerate(zip(a, b)):
-        x = np.asarray(x, dtype=np.float64)
-        y = np.asarray(y, dtype=np.float64)
-        if x.shape != y.shape:
-            raise ValueError(f"tensor {i}: shape of b must be {x.shape}, got {y.shape}")
-        dot += float(np.sum(x * y))
-    na, nb = global_norm(a), global_norm(b)
-    if na == 0.0 or nb == 0.0:
-        return 0.0
-    return dot / (na * nb)

@@ -23,7 +23,8 @@ def numerical_gradient(f: Callable[[], float], x: np.ndarray, eps: float = 1e-6)
 
     Args:
         f: function of no arguments returning a float; it must read ``x`` (the array is
-            perturbed *in place*, one element at a time, and restored afterwards).
+            perturbed *in place*, one element at a time, and restored afterwards, also when
+            ``f`` raises).
         x: float64 array of any shape, the variable to differentiate by.
         eps: step size.
 
@@ -44,11 +45,13 @@ def numerical_gradient(f: Callable[[], float], x: np.ndarray, eps: float = 1e-6)
     while not it.finished:
         idx = it.multi_index
         old = x[idx]
-        x[idx] = old + eps
-        f_plus = f()
-        x[idx] = old - eps
-        f_minus = f()
-        x[idx] = old
+        try:
+            x[idx] = old + eps
+            f_plus = f()
+            x[idx] = old - eps
+            f_minus = f()
+        finally:  # x is usually a weight array: leave it as it was, even if f raises
+            x[idx] = old
         if np.ndim(f_plus) != 0:
             raise ValueError(f"f must return a scalar, got shape {np.shape(f_plus)}")
         grad[idx] = (f_plus - f_minus) / (2.0 * eps)

@@ -31,9 +31,15 @@ from typing import Any
 
 import numpy as np
 
+from ._validate import as_float64, expect_shape, sequence_batch
+
 __all__ = [
     "sigmoid",
     "softmax",
+    "log_softmax",
+    "softmax_cross_entropy",
+    "init_rnn_params",
+    "rnn_step",
     "rnn_forward",
     "rnn_backward",
     "lstm_forward",
@@ -71,7 +77,9 @@ def softmax(logits: np.ndarray, axis: int = -1) -> np.ndarray:
         axis: the class axis.
 
     Returns:
-        float64 array of the same shape; positive entries summing to 1 along ``axis``.
+        float64 array of the same shape; entries in [0, 1] summing to 1 along ``axis``. An
+        entry whose logit lies more than about 745 below the largest underflows to exactly 0
+        (use :func:`log_softmax` for its logarithm).
     """
     z = np.asarray(logits, dtype=np.float64)
     z = z - z.max(axis=axis, keepdims=True)
@@ -79,41 +87,159 @@ def softmax(logits: np.ndarray, axis: int = -1) -> np.ndarray:
     return e / e.sum(axis=axis, keepdims=True)
 
 
+def log_softmax(logits: np.ndarray, axis: int = -1) -> np.ndarray:
+    """``log softmax(o)_k = o_k - logsumexp(o)``, computed without overflow or ``log(0)``.
+
+    ``logsumexp(o) = m + log sum_j exp(o_j - m)`` with ``m = max_j o_j`` (chapter 2, "The
+    output layer and a softmax that cannot overflow"). Unlike ``np.log(softmax(o))``, this
+    stays finite when a probability underflows to 0.
+
+    Args:
+        logits: any shape, float.
+        axis: the class axis.
+
+    Returns:
+        float64 array of the same shape; entries ``<= 0``, log-probabilities in nats.
+    """
+    z = np.asarray(logits, dtype=np.float64)
+    z = z - z.max(axis=axis, keepdims=True)
+    return z - np.log(np.exp(z).sum(axis=axis, keepdims=True))
+
+
+def softmax_cross_entropy(
+    logits: Any, y: Any, mask: Any | None = None
+) -> tuple[float, np.ndarray]:
+    """Mean cross-entropy of integer targets under softmax(logits), and its gradient.
+
+    ``L = (1 / N) sum_n m_n (-log softmax(o_n)[y_n])`` over all positions ``n`` (every
+    sequence and time step), with ``N = sum_n m_n`` the number of counted positions, and
+    ``dL/do_n = m_n (softmax(o_n) - onehot(y_n)) / N``. The mask ``m`` (1 = real step, 0 =
+    padding) keeps padded steps out of both the loss and its gradient, as CS231n's temporal
+    softmax loss does; without a mask every position counts. Chapter 2 ("The output layer")
+    derives the gradient; chapter 3 uses it as the loss of the character model.
+
+    Args:
+        logits: ``(..., K)`` float, e.g. ``(B, T, K)`` logits ``o_t = h_t W_hy + b_y``.
+        y: ``(...)`` integer class indices in ``[0, K)``, the shape of ``logits`` without its
+            last axis.
+        mask: optional ``(...)`` array of 0/1 (or booleans) of the same shape as ``y``.
+
+    Returns:
+        ``(loss, dlogits)``: the mean loss in nats per counted position (a float), and
+        ``dL/dlogits`` float64 of the shape of ``logits``.
+
+    Raises:
+        ValueError: shapes that do not match, targets outside ``[0, K)`` or not integers, a
+            mask with entries other than 0 and 1, or a mask that counts no position.
+    """
+    o = as_float64("logits", logits)
+    if o.ndim < 1 or o.shape[-1] == 0:
+        raise ValueError(f"logits must have shape (..., K) with K >= 1, got {o.shape}")
+    y = np.asarray(y)
+    expect_shape("y", y, o.shape[:-1], "logits.shape[:-1]")
+    if y.size and not np.issubdtype(y.dtype, np.integer):
+        raise ValueError(f"y must hold integer class indices, got dtype {y.dtype}")
+    K = o.shape[-1]
+    if y.size and (y.min() < 0 or y.max() >= K):
+        raise ValueError(f"y must lie in [0, K) = [0, {K}), got values in [{y.min()}, {y.max()}]")
+    if mask is None:
+        m = np.ones(y.shape)
+    else:
+        m = as_float64("mask", mask)
+        expect_shape("mask", m, y.shape, "y.shape")
+        if not np.isin(m, (0.0, 1.0)).all():
+            raise ValueError("mask must hold only 0 and 1 (or False and True)")
+    n = m.sum()
+    if n == 0:
+        raise ValueError("mask counts no position: the mean loss is undefined")
+    logp = log_softmax(o)
+    picked = np.take_along_axis(logp, y[..., None].astype(np.intp), axis=-1)[..., 0]
+    loss = float(-(m * picked).sum() / n)
+    dlogits = np.exp(logp)
+    np.put_along_axis(dlogits, y[..., None].astype(np.intp),
+                      np.take_along_axis(dlogits, y[..., None].astype(np.intp), axis=-1) - 1.0,
+                      axis=-1)
+    dlogits *= (m / n)[..., None]
+    return loss, dlogits
+
+
+def init_rnn_params(
+    rng: np.random.Generator, D: int, H: int, K: int | None = None
+) -> dict[str, np.ndarray]:
+    """Weights of an Elman RNN (and optional readout) initialised as Keras initialises them.
+
+    ``W_xh`` and ``W_hy``: Glorot uniform, ``U(-l, l)`` with ``l = sqrt(6 / (fan_in +
+    fan_out))`` (Glorot & Bengio 2010); ``W_hh``: a random orthogonal matrix (Saxe et al.
+    2014), so that at initialisation it neither shrinks nor stretches the state; biases zero.
+    These are the defaults of ``keras.layers.SimpleRNN`` and ``keras.layers.Dense``
+    (chapter 2, "The recurrent cell").
+
+    Args:
+        rng: a NumPy ``Generator`` (e.g. ``np.random.default_rng(0)``): same seed, same weights.
+        D: input features; H: hidden units; K: optional number of outputs (logits).
+
+    Returns:
+        dict of float64 arrays: ``W_xh (D, H)``, ``W_hh (H, H)``, ``b_h (H,)``, and with ``K``
+        also ``W_hy (H, K)``, ``b_y (K,)``.
+
+    Raises:
+        ValueError: ``D``, ``H`` or ``K`` is not a positive integer.
+    """
+    from ._validate import positive_int
+
+    D, H = positive_int("D", D), positive_int("H", H)
+
+    def glorot(fan_in: int, fan_out: int) -> np.ndarray:
+        limit = np.sqrt(6.0 / (fan_in + fan_out))
+        return rng.uniform(-limit, limit, size=(fan_in, fan_out))
+
+    q, r = np.linalg.qr(rng.standard_normal((H, H)))
+    params = {"W_xh": glorot(D, H), "W_hh": q * np.sign(np.diag(r)), "b_h": np.zeros(H)}
+    if K is not None:
+        K = positive_int("K", K)
+        params.update(W_hy=glorot(H, K), b_y=np.zeros(K))
+    return params
+
+
 # --------------------------------------------------------------------------- shape checks
-def _as_f64(name: str, a: Any) -> np.ndarray:
-    try:
-        return np.asarray(a, dtype=np.float64)
-    except (TypeError, ValueError) as err:
-        raise ValueError(f"{name} must be a numeric array: {err}") from err
-
-
-def _expect(name: str, arr: np.ndarray, shape: tuple[Any, ...], names: str) -> None:
-    """Raise ValueError unless ``arr.shape == shape``; ``names`` spells the symbolic shape."""
-    if arr.shape != tuple(shape):
-        raise ValueError(
-            f"{name} must have shape {names} = {tuple(shape)}, got {arr.shape}"
-        )
-
-
-def _check_x(x: np.ndarray) -> tuple[int, int, int]:
-    if x.ndim != 3:
-        raise ValueError(
-            f"x must have shape (batch, time, features) = (B, T, D), got {x.shape} "
-            f"({x.ndim} dimensions instead of 3)"
-        )
-    B, T, D = x.shape
-    if T == 0:
-        raise ValueError(f"x must have at least one time step, got shape {x.shape}")
-    return B, T, D
-
-
 def _check_dh(dh: Any, h_shape: tuple[int, ...]) -> np.ndarray:
-    dh = _as_f64("dh", dh)
-    _expect("dh", dh, h_shape, "(B, T, H)")
+    dh = as_float64("dh", dh)
+    expect_shape("dh", dh, h_shape, "(B, T, H)")
     return dh
 
 
 # --------------------------------------------------------------------------- Elman RNN
+def rnn_step(x_t: Any, h_prev: Any, W_xh: Any, W_hh: Any, b_h: Any) -> np.ndarray:
+    """One step of the Elman cell: ``h_t = tanh(x_t W_xh + h_{t-1} W_hh + b_h)``.
+
+    Elman (1990); chapter 2, equation ``eq-elman``. :func:`rnn_forward` applies this step
+    ``T`` times (with the input products of all steps computed at once); chapter 3's sampler
+    calls it one character at a time.
+
+    Args:
+        x_t: inputs of one step ``(B, D)``.
+        h_prev: previous hidden state ``h_{t-1}`` ``(B, H)``.
+        W_xh: ``(D, H)``; W_hh: ``(H, H)``; b_h: ``(H,)`` (Keras ``SimpleRNN`` layout).
+
+    Returns:
+        ``h_t`` ``(B, H)`` float64.
+
+    Raises:
+        ValueError: a shape does not match the others.
+    """
+    x_t, h_prev = as_float64("x_t", x_t), as_float64("h_prev", h_prev)
+    W_xh, W_hh, b_h = as_float64("W_xh", W_xh), as_float64("W_hh", W_hh), as_float64("b_h", b_h)
+    if W_xh.ndim != 2:
+        raise ValueError(f"W_xh must have shape (D, H), got {W_xh.shape}")
+    D, H = W_xh.shape
+    if x_t.ndim != 2 or x_t.shape[1] != D:
+        raise ValueError(f"x_t must have shape (B, D) = (B, {D}), got {x_t.shape}")
+    expect_shape("h_prev", h_prev, (x_t.shape[0], H), "(B, H)")
+    expect_shape("W_hh", W_hh, (H, H), "(H, H)")
+    expect_shape("b_h", b_h, (H,), "(H,)")
+    return np.tanh(x_t @ W_xh + h_prev @ W_hh + b_h)
+
+
 def rnn_forward(
     x: Any, h0: Any, W_xh: Any, W_hh: Any, b_h: Any
 ) -> tuple[np.ndarray, Cache]:
@@ -136,18 +262,17 @@ def rnn_forward(
     Raises:
         ValueError: a shape does not match the others (message names expected and actual).
     """
-    x = _as_f64("x", x)
-    B, T, D = _check_x(x)
-    W_xh = _as_f64("W_xh", W_xh)
+    x, B, T, D = sequence_batch("x", x)
+    W_xh = as_float64("W_xh", W_xh)
     if W_xh.ndim != 2 or W_xh.shape[0] != D:
         raise ValueError(f"W_xh must have shape (D, H) = ({D}, H), got {W_xh.shape}")
     H = W_xh.shape[1]
-    W_hh = _as_f64("W_hh", W_hh)
-    _expect("W_hh", W_hh, (H, H), "(H, H)")
-    b_h = _as_f64("b_h", b_h)
-    _expect("b_h", b_h, (H,), "(H,)")
-    h0 = _as_f64("h0", h0)
-    _expect("h0", h0, (B, H), "(B, H)")
+    W_hh = as_float64("W_hh", W_hh)
+    expect_shape("W_hh", W_hh, (H, H), "(H, H)")
+    b_h = as_float64("b_h", b_h)
+    expect_shape("b_h", b_h, (H,), "(H,)")
+    h0 = as_float64("h0", h0)
+    expect_shape("h0", h0, (B, H), "(B, H)")
 
     h = np.empty((B, T, H))
     xW = x @ W_xh  # (B, T, H): the input term for every step at once
@@ -205,25 +330,24 @@ def rnn_backward(
 def _check_gated(
     x: Any, states: dict[str, Any], W: Any, U: Any, b: Any, n_gates: int, b_rows: int | None
 ) -> tuple[np.ndarray, dict[str, np.ndarray], np.ndarray, np.ndarray, np.ndarray, int]:
-    x = _as_f64("x", x)
-    B, T, D = _check_x(x)
-    W = _as_f64("W", W)
+    x, B, T, D = sequence_batch("x", x)
+    W = as_float64("W", W)
     if W.ndim != 2 or W.shape[0] != D or W.shape[1] % n_gates != 0 or W.shape[1] == 0:
         raise ValueError(
             f"W must have shape (D, {n_gates}H) = ({D}, {n_gates}*H), got {W.shape}"
         )
     H = W.shape[1] // n_gates
-    U = _as_f64("U", U)
-    _expect("U", U, (H, n_gates * H), f"(H, {n_gates}H)")
-    b = _as_f64("b", b)
+    U = as_float64("U", U)
+    expect_shape("U", U, (H, n_gates * H), f"(H, {n_gates}H)")
+    b = as_float64("b", b)
     if b_rows is None:
-        _expect("b", b, (n_gates * H,), f"({n_gates}H,)")
+        expect_shape("b", b, (n_gates * H,), f"({n_gates}H,)")
     else:
-        _expect("b", b, (b_rows, n_gates * H), f"({b_rows}, {n_gates}H)")
+        expect_shape("b", b, (b_rows, n_gates * H), f"({b_rows}, {n_gates}H)")
     out = {}
     for name, s in states.items():
-        s = _as_f64(name, s)
-        _expect(name, s, (B, H), "(B, H)")
+        s = as_float64(name, s)
+        expect_shape(name, s, (B, H), "(B, H)")
         out[name] = s
     return x, out, W, U, b, H
 
@@ -286,8 +410,11 @@ def lstm_backward(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Backpropagation through time for :func:`lstm_forward`.
 
-    The cell state carries the gradient additively: ``dL/dc_{t-1} = dL/dc_t * f_t``, which is
-    why the LSTM suffers less from vanishing gradients (book's LSTM chapter).
+    Going back one step, the cell-state gradient is ``dL/dc_{t-1} = dL/dc_t * f_t`` along the
+    direct path ``c_{t-1} -> c_t`` (an element-wise product with the forget gate, no weight
+    matrix), plus the paths through ``h_{t-1}``, which enter via the gates: ``dL/dh_{t-1}``
+    is ``(dL/da_t) U^T``. With ``f_t`` near 1 the direct path keeps gradients from vanishing
+    (chapter 7, "LSTM and GRU", pending).
 
     Args:
         dh: upstream gradient on every hidden state ``(B, T, H)``.

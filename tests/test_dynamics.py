@@ -101,41 +101,6 @@ def test_scale_to_spectral_radius():
         dynamics.scale_to_spectral_radius(W, -1.0)
 
 
-def test_clipping_global_keeps_direction_per_tensor_does_not():
-    g = [np.array([[3.0, 4.0]]), np.array([0.3, 0.4])]  # norms 5 and 0.5
-    clipped, gn = dynamics.clip_by_global_norm(g, 1.0)
-    np.testing.assert_allclose(gn, np.sqrt(25.25))
-    np.testing.assert_allclose(dynamics.global_norm(clipped), 1.0)
-    np.testing.assert_allclose(dynamics.cosine_similarity(clipped, g), 1.0)
-    per = dynamics.clip_by_norm_per_tensor(g, 1.0)
-    np.testing.assert_allclose(np.linalg.norm(per[0]), 1.0)
-    np.testing.assert_array_equal(per[1], g[1])  # below the threshold: untouched
-    assert dynamics.cosine_similarity(per, g) < 0.999
-    # below the threshold both are the identity
-    same, _ = dynamics.clip_by_global_norm(g, 100.0)
-    for a, b in zip(same, g):
-        np.testing.assert_array_equal(a, b)
-    with pytest.raises(ValueError, match="clip_norm"):
-        dynamics.clip_by_global_norm(g, 0.0)
-    with pytest.raises(ValueError, match="shape"):
-        dynamics.cosine_similarity(g, [g[0]])
-
-
-def test_clipping_matches_keras_optimizers():
-    import keras
-
-    rng = np.random.default_rng(5)
-    shapes = [(3, 4), (4, 4), (4,)]
-    grads = [rng.normal(size=s).astype(np.float32) * f for s, f in zip(shapes, (5.0, 0.1, 1.0))]
-    for kw, ref in (({"clipnorm": 1.0}, dynamics.clip_by_norm_per_tensor(grads, 1.0)),
-                    ({"global_clipnorm": 1.0}, dynamics.clip_by_global_norm(grads, 1.0)[0])):
-        vars_ = [keras.Variable(np.zeros(s, dtype=np.float32)) for s in shapes]
-        opt = keras.optimizers.SGD(learning_rate=1.0, **kw)
-        opt.apply_gradients(zip([keras.ops.convert_to_tensor(g) for g in grads], vars_))
-        for v, r in zip(vars_, ref):
-            np.testing.assert_allclose(-np.asarray(v), r, rtol=1e-5, atol=1e-7)
-
-
 def test_shape_errors_name_expected_and_actual():
     with pytest.raises(ValueError, match=r"\(B, T, H\).*\(2, 3\)"):
         dynamics.step_jacobians(np.zeros((2, 3)), np.zeros((3, 3)))

@@ -48,3 +48,18 @@ def test_relative_error_properties():
     assert relative_error(a, -a) == pytest.approx(1.0)
     with pytest.raises(ValueError, match=r"shapes differ: expected \(2,\), got \(3,\)"):
         relative_error(a, np.zeros(3))
+
+
+def test_numerical_gradient_restores_the_array_when_f_raises():
+    x = np.array([1.0, 2.0, 3.0])
+    calls = []
+
+    def f():
+        calls.append(1)
+        if len(calls) == 3:  # raises while x[1] is perturbed
+            raise RuntimeError("boom")
+        return float(np.sum(x**2))
+
+    with pytest.raises(RuntimeError, match="boom"):
+        numerical_gradient(f, x)
+    np.testing.assert_array_equal(x, [1.0, 2.0, 3.0])

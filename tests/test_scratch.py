@@ -180,3 +180,88 @@ def test_softmax_is_stable_and_normalised():
     np.testing.assert_allclose(p[1], [0.0, 0.0, 1.0], atol=1e-300)
     z = np.random.default_rng(0).normal(size=(2, 3, 4))
     np.testing.assert_allclose(scratch.softmax(z, axis=1).sum(axis=1), 1.0, rtol=1e-14)
+
+
+def test_rnn_step_is_one_step_of_rnn_forward():
+    rng = np.random.default_rng(11)
+    p = _params("rnn", rng)
+    h, _ = scratch.rnn_forward(**p)
+    h_prev = p["h0"]
+    for t in range(T):
+        h_prev = scratch.rnn_step(p["x"][:, t], h_prev, p["W_xh"], p["W_hh"], p["b_h"])
+        np.testing.assert_array_equal(h_prev, h[:, t])
+    with pytest.raises(ValueError, match=r"x_t must have shape \(B, D\) = \(B, 4\), got \(3, 5\)"):
+        scratch.rnn_step(np.zeros((3, 5)), p["h0"], p["W_xh"], p["W_hh"], p["b_h"])
+    with pytest.raises(ValueError, match=r"h_prev must have shape \(B, H\) = \(3, 6\), got \(3, 7\)"):
+        scratch.rnn_step(p["x"][:, 0], np.zeros((3, 7)), p["W_xh"], p["W_hh"], p["b_h"])
+
+
+def test_log_softmax_is_finite_where_log_of_softmax_is_not():
+    o = np.array([[0.0, -800.0, 5.0]])
+    with np.errstate(divide="ignore"):
+        naive = np.log(scratch.softmax(o))
+    assert np.isneginf(naive[0, 1])  # the probability underflowed to exactly 0
+    ls = scratch.log_softmax(o)
+    assert np.isfinite(ls).all()
+    np.testing.assert_allclose(ls[0, 1], -805.0 - np.log1p(np.exp(-5.0)), rtol=1e-15)
+    np.testing.assert_allclose(np.exp(ls).sum(axis=-1), 1.0)
+
+
+@pytest.mark.parametrize("masked", [False, True])
+def test_softmax_cross_entropy_gradient_matches_central_differences(masked):
+    rng = np.random.default_rng(12)
+    logits = rng.normal(size=(3, 4, 5)) * 2
+    y = rng.integers(0, 5, size=(3, 4))
+    mask = (rng.random((3, 4)) < 0.6).astype(float) if masked else None
+    if masked:
+        mask[0, 0] = 1.0
+    loss, dlogits = scratch.softmax_cross_entropy(logits, y, mask)
+    num = numerical_gradient(lambda: scratch.softmax_cross_entropy(logits, y, mask)[0], logits)
+    assert relative_error(dlogits, num) < 1e-7
+    # the value: mean of -log p[y] over the counted positions
+    p = scratch.softmax(logits)
+    nll = -np.log(np.take_along_axis(p, y[..., None], -1)[..., 0])
+    m = np.ones_like(nll) if mask is None else mask
+    np.testing.assert_allclose(loss, (nll * m).sum() / m.sum(), rtol=1e-12)
+    if masked:  # padded positions neither count nor receive a gradient
+        assert np.all(dlogits[mask == 0] == 0.0)
+
+
+def test_softmax_cross_entropy_equals_keras():
+    import keras
+
+    rng = np.random.default_rng(13)
+    logits = rng.normal(size=(2, 6, 7))
+    y = rng.integers(0, 7, size=(2, 6))
+    ref = keras.losses.SparseCategoricalCrossentropy(from_logits=True, dtype="float64")
+    loss, _ = scratch.softmax_cross_entropy(logits, y)
+    np.testing.assert_allclose(loss, float(ref(y, logits)), rtol=1e-12)
+
+
+def test_softmax_cross_entropy_rejects_bad_input():
+    logits = np.zeros((2, 3, 4))
+    with pytest.raises(ValueError, match=r"y must have shape .* = \(2, 3\), got \(2, 4\)"):
+        scratch.softmax_cross_entropy(logits, np.zeros((2, 4), dtype=int))
+    with pytest.raises(ValueError, match=r"\[0, 4\)"):
+        scratch.softmax_cross_entropy(logits, np.full((2, 3), 4))
+    with pytest.raises(ValueError, match="integer"):
+        scratch.softmax_cross_entropy(logits, np.zeros((2, 3)))
+    with pytest.raises(ValueError, match="no position"):
+        scratch.softmax_cross_entropy(logits, np.zeros((2, 3), dtype=int), np.zeros((2, 3)))
+    with pytest.raises(ValueError, match="only 0 and 1"):
+        scratch.softmax_cross_entropy(logits, np.zeros((2, 3), dtype=int), np.full((2, 3), 0.5))
+
+
+def test_init_rnn_params_follows_keras_defaults():
+    p = scratch.init_rnn_params(np.random.default_rng(0), D=20, H=30, K=10)
+    assert {k: v.shape for k, v in p.items()} == {
+        "W_xh": (20, 30), "W_hh": (30, 30), "b_h": (30,), "W_hy": (30, 10), "b_y": (10,)}
+    np.testing.assert_allclose(p["W_hh"] @ p["W_hh"].T, np.eye(30), atol=1e-12)  # orthogonal
+    assert np.abs(p["W_xh"]).max() <= np.sqrt(6 / 50)
+    assert np.abs(p["W_xh"]).max() > 0.9 * np.sqrt(6 / 50)  # uniform up to the Glorot limit
+    assert not p["b_h"].any() and not p["b_y"].any()
+    again = scratch.init_rnn_params(np.random.default_rng(0), D=20, H=30, K=10)
+    assert all(np.array_equal(p[k], again[k]) for k in p)
+    assert set(scratch.init_rnn_params(np.random.default_rng(0), 2, 3)) == {"W_xh", "W_hh", "b_h"}
+    with pytest.raises(ValueError, match="H must be an integer >= 1"):
+        scratch.init_rnn_params(np.random.default_rng(0), 2, 0)

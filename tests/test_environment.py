@@ -1,0 +1,74 @@
+"""What `import rnnbook` sets before TensorFlow starts, and why: nothing on stderr on any CPU.
+
+TensorFlow turns oneDNN's custom operations on by default on CPUs with AVX-512 and then writes
+four lines to stderr whatever ``TF_CPP_MIN_LOG_LEVEL`` says (absl's "All log messages before
+absl::InitializeLog() ..." and "oneDNN custom operations are on ...", each twice). Forcing
+``TF_ENABLE_ONEDNN_OPTS=1`` reproduces that on any x86-64 CPU, which is how these tests show
+the mechanism on a machine without AVX-512.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import rnnbook
+from rnnbook.book import to_python
+
+_TF_VARS = ("TF_CPP_MIN_LOG_LEVEL", "TF_ENABLE_ONEDNN_OPTS", "KERAS_BACKEND")
+_PROBE = (
+    "import os, rnnbook, tensorflow as tf\n"
+    "tf.constant(1.0) + 1.0\n"  # start the runtime: kernels are registered and logged here
+    "print(os.environ['TF_ENABLE_ONEDNN_OPTS'], os.environ['TF_CPP_MIN_LOG_LEVEL'])\n"
+)
+
+
+def _run(code: str, **env: str) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if k not in _TF_VARS}
+    return subprocess.run([sys.executable, "-c", code], env=clean | env, capture_output=True,
+                          text=True, timeout=300, check=False)
+
+
+def test_rnnbook_then_tensorflow_prints_nothing_to_stderr():
+    res = _run(_PROBE)
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.split() == ["0", "1"]  # the book's choices were applied
+    assert res.stderr == "", f"stderr was not empty:\n{res.stderr}"
+
+
+@pytest.mark.skipif(platform.machine().lower() not in ("x86_64", "amd64"),
+                    reason="oneDNN custom operations exist on x86-64 only")
+def test_oneDNN_forced_on_writes_to_stderr_which_is_why_the_book_turns_it_off():
+    res = _run(_PROBE, TF_ENABLE_ONEDNN_OPTS="1")
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.split() == ["1", "1"]  # a reader's own setting is respected
+    assert "oneDNN custom operations are on" in res.stderr  # in spite of TF_CPP_MIN_LOG_LEVEL=1
+
+
+def test_set_seed_can_turn_op_determinism_off_again():
+    import tensorflow as tf
+    from tensorflow.python.framework import config as tf_config
+
+    try:
+        rnnbook.set_seed(0)
+        assert tf_config.is_op_determinism_enabled()
+        rnnbook.set_seed(0, deterministic_ops=False)
+        assert not tf_config.is_op_determinism_enabled()
+    finally:
+        rnnbook.set_seed(0)
+    assert tf.config.experimental is not None
+
+
+def test_glue_values_are_plain_python():
+    assert type(to_python(np.float64(0.25))) is float
+    assert repr(to_python(np.float32(0.5))) == "0.5"
+    assert type(to_python(np.int64(3))) is int
+    assert type(to_python(np.array(2.0))) is float
+    assert to_python("text") == "text"
+    with pytest.raises(ValueError, match=r"scalar.*\(2,\)"):
+        to_python(np.zeros(2))
