@@ -208,6 +208,20 @@ def _check_dh(dh: Any, h_shape: tuple[int, ...]) -> np.ndarray:
     return dh
 
 
+def _check_rnn(x: Any, h0: Any, W_xh: Any, W_hh: Any, b_h: Any) -> tuple[np.ndarray, ...]:
+    """The arguments of :func:`rnn_forward` as float64 arrays of consistent shapes."""
+    x, B, T, D = sequence_batch("x", x)
+    W_xh = as_float64("W_xh", W_xh)
+    if W_xh.ndim != 2 or W_xh.shape[0] != D:
+        raise ValueError(f"W_xh must have shape (D, H) = ({D}, H), got {W_xh.shape}")
+    H = W_xh.shape[1]
+    W_hh, b_h, h0 = as_float64("W_hh", W_hh), as_float64("b_h", b_h), as_float64("h0", h0)
+    expect_shape("W_hh", W_hh, (H, H), "(H, H)")
+    expect_shape("b_h", b_h, (H,), "(H,)")
+    expect_shape("h0", h0, (B, H), "(B, H)")
+    return x, h0, W_xh, W_hh, b_h
+
+
 # --------------------------------------------------------------------------- Elman RNN
 def rnn_step(x_t: Any, h_prev: Any, W_xh: Any, W_hh: Any, b_h: Any) -> np.ndarray:
     """One step of the Elman cell: ``h_t = tanh(x_t W_xh + h_{t-1} W_hh + b_h)``.
@@ -262,18 +276,8 @@ def rnn_forward(
     Raises:
         ValueError: a shape does not match the others (message names expected and actual).
     """
-    x, B, T, D = sequence_batch("x", x)
-    W_xh = as_float64("W_xh", W_xh)
-    if W_xh.ndim != 2 or W_xh.shape[0] != D:
-        raise ValueError(f"W_xh must have shape (D, H) = ({D}, H), got {W_xh.shape}")
-    H = W_xh.shape[1]
-    W_hh = as_float64("W_hh", W_hh)
-    expect_shape("W_hh", W_hh, (H, H), "(H, H)")
-    b_h = as_float64("b_h", b_h)
-    expect_shape("b_h", b_h, (H,), "(H,)")
-    h0 = as_float64("h0", h0)
-    expect_shape("h0", h0, (B, H), "(B, H)")
-
+    x, h0, W_xh, W_hh, b_h = _check_rnn(x, h0, W_xh, W_hh, b_h)
+    B, T, H = x.shape[0], x.shape[1], W_hh.shape[0]
     h = np.empty((B, T, H))
     xW = x @ W_xh  # (B, T, H): the input term for every step at once
     h_prev = h0
