@@ -11,9 +11,15 @@ yourself:
   would carry stderr output on those machines only; and oneDNN's kernels sum in another
   order, so results would differ in the last bits from one CPU to another. With the default
   kernels every x86-64 CPU runs the same TensorFlow kernels;
-* ``KERAS_BACKEND=tensorflow``: the book's Keras code runs on TensorFlow.
+* ``KERAS_BACKEND=tensorflow``: the book's Keras code runs on TensorFlow;
+* ``OPENBLAS_NUM_THREADS=1`` and ``MKL_NUM_THREADS=1``: NumPy's matrix products run on one
+  thread. A multi-threaded BLAS splits a product differently for each thread count, so the
+  last bits of the from-scratch chapters' float64 results (and every number trained from
+  them) would depend on how many cores the reader has; the book's matrices are small, and
+  one thread is also the fastest for them when other work shares the cores.
 
-These must be set before TensorFlow is imported, hence "import rnnbook first". To choose
+These must be set before TensorFlow (or NumPy) is first imported, hence "import rnnbook
+first". To choose
 otherwise, set the variable yourself before importing ``rnnbook`` (e.g.
 ``TF_ENABLE_ONEDNN_OPTS=1``); the book then runs, but a page may show TensorFlow's log lines.
 
@@ -37,12 +43,14 @@ import os
 import random
 
 #: Environment variables that ``import rnnbook`` sets unless they are set already.
-TF_ENVIRONMENT: dict[str, str] = {
+ENVIRONMENT: dict[str, str] = {
     "TF_CPP_MIN_LOG_LEVEL": "1",
     "TF_ENABLE_ONEDNN_OPTS": "0",
     "KERAS_BACKEND": "tensorflow",
+    "OPENBLAS_NUM_THREADS": "1",
+    "MKL_NUM_THREADS": "1",
 }
-for _name, _value in TF_ENVIRONMENT.items():
+for _name, _value in ENVIRONMENT.items():
     os.environ.setdefault(_name, _value)
 
 import numpy as np  # noqa: E402
@@ -50,7 +58,7 @@ import numpy as np  # noqa: E402
 __version__ = "0.1.0"
 from .book import glue  # noqa: E402
 
-__all__ = ["set_seed", "glue", "TF_ENVIRONMENT", "__version__"]
+__all__ = ["set_seed", "glue", "ENVIRONMENT", "__version__"]
 
 
 def set_seed(seed: int = 0, *, deterministic_ops: bool = True) -> None:

@@ -20,7 +20,7 @@ import pytest
 import rnnbook
 from rnnbook.book import to_python
 
-_TF_VARS = ("TF_CPP_MIN_LOG_LEVEL", "TF_ENABLE_ONEDNN_OPTS", "KERAS_BACKEND")
+_TF_VARS = tuple(rnnbook.ENVIRONMENT)
 _PROBE = (
     "import os, rnnbook, tensorflow as tf\n"
     "tf.constant(1.0) + 1.0\n"  # start the runtime: kernels are registered and logged here
@@ -48,6 +48,24 @@ def test_oneDNN_forced_on_writes_to_stderr_which_is_why_the_book_turns_it_off():
     assert res.returncode == 0, res.stderr
     assert res.stdout.split() == ["1", "1"]  # a reader's own setting is respected
     assert "oneDNN custom operations are on" in res.stderr  # in spite of TF_CPP_MIN_LOG_LEVEL=1
+
+
+_BLAS_PROBE = (
+    "import hashlib, rnnbook, numpy as np\n"
+    "rng = np.random.default_rng(0)\n"
+    "a, b = rng.normal(size=(300, 700)), rng.normal(size=(700, 500))\n"
+    "print(hashlib.sha256((a @ b).tobytes()).hexdigest())\n"
+)
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="one core: every BLAS runs one thread")
+def test_numpy_products_do_not_depend_on_the_number_of_cores():
+    # With several threads OpenBLAS splits a product by thread count, and the last bits
+    # change (seen here: 1 and 2 threads give different float64 results).
+    default = _run(_BLAS_PROBE)
+    one = _run(_BLAS_PROBE, OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1")
+    assert default.returncode == one.returncode == 0, default.stderr + one.stderr
+    assert default.stdout == one.stdout
 
 
 def test_set_seed_can_turn_op_determinism_off_again():
