@@ -5,8 +5,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 NB ?= chapters/01_sequences_and_recurrence.ipynb
+# Paths that ruff lints and formats (it reads the notebooks' code cells too).
+LINT_PATHS := rnnbook tests scripts benchmarks chapters conftest.py
+# `make test` stores every notebook that nbval executed in the book's execution cache
+# (_build/.jupyter_cache), so a `make book` after it executes no notebook again
+# (scripts/nbval_store.py). `make test RNNBOOK_STORE_EXECUTED=0` turns that off.
+export RNNBOOK_STORE_EXECUTED ?= 1
 
-.PHONY: test book clean-book chapter venv clean
+.PHONY: test book clean-book chapter venv clean normalize lint format
 
 venv: $(STAMP)
 
@@ -18,21 +24,38 @@ $(STAMP): requirements.txt constraints.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
-## Unit tests of rnnbook + every notebook executed top to bottom with nbval.
+## Unit tests of rnnbook + every notebook executed top to bottom with nbval (first: are the
+## notebooks in normal form? see `make normalize`).
 test: $(STAMP)
+	$(BIN)/python scripts/normalize_notebooks.py --check
 	$(BIN)/pytest --nbval --nbval-current-env --nbval-cell-timeout=600 tests chapters
 
-## The HTML book in _build/html, every changed notebook executed (strict: warnings are errors).
+## The HTML book in _build/html (strict: warnings are errors). A notebook is executed only if
+## the execution cache has no run of its current code (`make test` fills the cache).
 book: $(STAMP)
 	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/jupyter-book build . -W -n --keep-going
 
-## Forget executed notebooks, so the next `make book` runs every notebook afresh.
+## Forget the book and its executed notebooks, so the next `make book` runs every notebook.
 clean-book:
 	rm -rf _build
 
 ## Run one chapter in a fresh kernel: time, stderr, errors (make chapter NB=chapters/...).
 chapter: $(STAMP)
 	$(BIN)/python scripts/run_chapter.py $(NB)
+
+## Rewrite the notebooks in normal form (no outputs, cell ids kept): see CONTRIBUTING.md.
+normalize: $(STAMP)
+	$(BIN)/python scripts/normalize_notebooks.py
+
+## ruff: lint and check the formatting of the code and the notebooks' code cells.
+lint: $(STAMP)
+	$(BIN)/ruff check $(LINT_PATHS)
+	$(BIN)/ruff format --check $(LINT_PATHS)
+
+## ruff: apply the formatting and the safe lint fixes.
+format: $(STAMP)
+	$(BIN)/ruff format $(LINT_PATHS)
+	$(BIN)/ruff check --fix $(LINT_PATHS)
 
 clean: clean-book
 	rm -rf $(VENV) *.egg-info .pytest_cache

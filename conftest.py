@@ -1,4 +1,9 @@
-"""Shared fixtures, and a per-notebook time report for `pytest --nbval`."""
+"""Shared fixtures, and a per-notebook time report for `pytest --nbval`.
+
+With ``RNNBOOK_STORE_EXECUTED=1`` (``make test`` and CI set it), the plugin
+``scripts/nbval_store.py`` stores each notebook that nbval executed in the book's
+jupyter-cache, so that the strict build executes no notebook a second time.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,8 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
+
+pytest_plugins = ["scripts.nbval_store"]
 
 ROOT = Path(__file__).resolve().parent
 _NB_SECONDS: dict[str, float] = defaultdict(float)
@@ -23,8 +30,10 @@ def shared_data_dir() -> Path:
 
     env = os.environ.get("RNNBOOK_DATA_DIR")
     if env is not None and (not env.strip() or not Path(env).expanduser().is_dir()):
-        pytest.fail(f"RNNBOOK_DATA_DIR={env!r} is not a folder; set it to the absolute path "
-                    "of the folder holding the book's data files, or unset it to download")
+        pytest.fail(
+            f"RNNBOOK_DATA_DIR={env!r} is not a folder; set it to the absolute path "
+            "of the folder holding the book's data files, or unset it to download"
+        )
     for name in datasets.REGISTRY:
         datasets.fetch(name)
     return datasets.data_dir()
@@ -47,8 +56,11 @@ def _budget(nodeid: str) -> float:
 
 
 def _over_budget() -> list[str]:
-    return [f"{nb}: {s:.1f} s > {_budget(nb):.0f} s" for nb, s in sorted(_NB_SECONDS.items())
-            if s > _budget(nb)]
+    return [
+        f"{nb}: {s:.1f} s > {_budget(nb):.0f} s"
+        for nb, s in sorted(_NB_SECONDS.items())
+        if s > _budget(nb)
+    ]
 
 
 def pytest_terminal_summary(terminalreporter):

@@ -33,8 +33,12 @@ def main() -> int:
 
     nb = nbformat.read(args.notebook, as_version=4)
     budget = args.budget or nb.metadata.get("rnnbook", {}).get("budget_s", 120)
-    client = NotebookClient(nb, timeout=600, kernel_name="python3",
-                            resources={"metadata": {"path": str(args.notebook.parent)}})
+    client = NotebookClient(
+        nb,
+        timeout=600,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(args.notebook.parent)}},
+    )
     start = time.perf_counter()
     failed = None
     try:
@@ -62,8 +66,11 @@ def main() -> int:
                     (args.figures / f"cell{k:02d}_{j}.png").write_bytes(base64.b64decode(png))
                     n += 1
         print(f"{n} figures written to {args.figures}")
-    print(json.dumps({"notebook": str(args.notebook), "seconds": round(elapsed, 1),
-                      "budget_s": budget}))
+    print(
+        json.dumps(
+            {"notebook": str(args.notebook), "seconds": round(elapsed, 1), "budget_s": budget}
+        )
+    )
     if failed is not None and not problems:
         problems.append(str(failed)[:2000])
     if elapsed > budget:
