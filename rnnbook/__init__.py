@@ -34,7 +34,8 @@ Modules (each chapter says which it uses):
 * :mod:`rnnbook.dynamics`: state Jacobians, their products, spectral radius (chapter 4);
 * :mod:`rnnbook.timeseries`: windows, chronological splits, baselines (chapter 5);
 * :mod:`rnnbook.plotting`: the book's plotting style and shared plots;
-* :mod:`rnnbook.book`: :func:`glue`, the one way a chapter hands a number to its prose.
+* :mod:`rnnbook.book`: :func:`~rnnbook.book.glue`, the one way a chapter hands a number to its
+  prose.
 """
 
 from __future__ import annotations
@@ -68,7 +69,8 @@ def set_seed(seed: int = 0, *, deterministic_ops: bool = True) -> None:
     :func:`keras.utils.set_random_seed`), and, when ``deterministic_ops`` is true, turns on
     :func:`tf.config.experimental.enable_op_determinism`, so a training run repeats to the
     last bit on the same machine and library versions (CPU kernels; different CPUs may still
-    differ in the last bits of float32 results).
+    differ in the last bits of float32 results). Every chapter calls it in its first code
+    cell (CONTRIBUTING.md, "Shape").
 
     Args:
         seed: non-negative integer below 2**32.

@@ -17,9 +17,17 @@ __all__ = ["glue", "to_python"]
 
 
 def to_python(value: Any) -> Any:
-    """``value`` with NumPy scalars and 0-d arrays turned into ``int``/``float``/``bool``.
+    """``value`` with NumPy scalars and one-element arrays turned into ``int``/``float``/``bool``.
 
-    Other values (strings, Python numbers, figures) are returned unchanged.
+    Other values (strings, Python numbers, figures) are returned unchanged. :func:`glue`
+    applies it to every value; chapters call :func:`glue` (CONTRIBUTING.md, "Numbers in
+    prose are glued").
+
+    Args:
+        value: anything.
+
+    Returns:
+        ``value``, or the Python number a NumPy scalar or one-element array holds.
 
     Raises:
         ValueError: ``value`` is an array with more than one element (glue a scalar, or a
@@ -37,13 +45,16 @@ def to_python(value: Any) -> Any:
 def glue(key: str, value: Any) -> Any:
     """Store ``value`` under ``key`` for ``{glue:text}`` / ``{glue:}`` in the prose, unshown.
 
+    Equivalent to ``myst_nb.glue(key, to_python(value), display=False)``. Every chapter glues
+    its numbers with it (CONTRIBUTING.md, "Numbers in prose are glued").
+
     Args:
         key: the name the prose uses, unique within the book page.
         value: a number (Python or NumPy scalar), a string, or a matplotlib figure.
 
     Returns:
-        ``value`` as stored (NumPy scalars converted by :func:`to_python`), so that a cell can
-        glue and use a number in one line.
+        ``value`` as stored (NumPy scalars converted by :func:`~rnnbook.book.to_python`), so
+        that a cell can glue and use a number in one line.
 
     Raises:
         ValueError: ``value`` is an array with more than one element.

@@ -30,6 +30,16 @@ from typing import Any
 
 import numpy as np
 
+from ._validate import (
+    as_float64,
+    expect_ndim,
+    expect_shape,
+    int_in_range,
+    one_of,
+    positive_number,
+    square_matrix,
+)
+
 __all__ = [
     "ACTIVATIONS",
     "step_jacobians",
@@ -44,26 +54,26 @@ ACTIVATIONS: tuple[str, ...] = ("tanh", "linear")
 
 
 def _check_h_W(h: Any, W_hh: Any) -> tuple[np.ndarray, np.ndarray]:
-    h = np.asarray(h, dtype=np.float64)
-    if h.ndim != 3:
-        raise ValueError(f"h must have shape (B, T, H), got {h.shape} ({h.ndim} dimensions)")
+    """``h`` ``(B, T, H)`` and ``W_hh`` ``(H, H)`` as float64 arrays."""
+    h, W_hh = as_float64("h", h), as_float64("W_hh", W_hh)
+    expect_ndim("h", h, 3, "(B, T, H)")
     H = h.shape[2]
-    W_hh = np.asarray(W_hh, dtype=np.float64)
-    if W_hh.shape != (H, H):
-        raise ValueError(f"W_hh must have shape (H, H) = ({H}, {H}), got {W_hh.shape}")
+    expect_shape("W_hh", W_hh, (H, H), "(H, H)")
     return h, W_hh
 
 
 def _derivative(h: np.ndarray, activation: str) -> np.ndarray:
-    if activation == "tanh":
+    """``phi'(a_t)`` as a function of ``h_t = phi(a_t)``."""
+    if one_of("activation", activation, ACTIVATIONS) == "tanh":
         return 1.0 - h**2
-    if activation == "linear":
-        return np.ones_like(h)
-    raise ValueError(f"activation must be one of {ACTIVATIONS}, got {activation!r}")
+    return np.ones_like(h)  # linear
 
 
 def step_jacobians(h: Any, W_hh: Any, activation: str = "tanh") -> np.ndarray:
     """Every one-step Jacobian ``J_t = d h_t / d h_{t-1} = diag(phi'(a_t)) W_hh^T``.
+
+    Chapter 4, §"The Jacobian of one step, and of many" (checked against central
+    differences), and §"A bound through the largest singular value" (shows this code).
 
     Args:
         h: hidden states ``(B, T, H)`` from :func:`rnnbook.scratch.rnn_forward` (for the
@@ -86,6 +96,9 @@ def step_jacobians(h: Any, W_hh: Any, activation: str = "tanh") -> np.ndarray:
 def jacobian_product(h: Any, W_hh: Any, k: int, activation: str = "tanh") -> np.ndarray:
     """The Jacobian across ``k`` steps, ``d h_T / d h_{T-k} = J_T J_{T-1} ... J_{T-k+1}``.
 
+    Pascanu, Mikolov & Bengio (2013), eq. 5; chapter 4, §"The Jacobian of one step, and of
+    many".
+
     Args:
         h, W_hh, activation: as for :func:`step_jacobians`.
         k: the lag, ``0 <= k <= T`` (``k = 0`` gives the identity, ``k = T`` the Jacobian
@@ -99,8 +112,7 @@ def jacobian_product(h: Any, W_hh: Any, k: int, activation: str = "tanh") -> np.
     """
     h, W_hh = _check_h_W(h, W_hh)
     B, T, H = h.shape
-    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not 0 <= k <= T:
-        raise ValueError(f"k must be an integer lag in [0, T] = [0, {T}], got {k!r}")
+    k = int_in_range("k", k, 0, T, "[0, T]")
     J = step_jacobians(h, W_hh, activation)
     P = np.broadcast_to(np.eye(H), (B, H, H)).copy()
     for j in range(1, k + 1):
@@ -114,6 +126,7 @@ def lag_jacobian_norms(h: Any, W_hh: Any, activation: str = "tanh") -> np.ndarra
     The norm is the largest singular value, so by submultiplicativity
     ``||d h_T / d h_{T-k}||_2 <= (gamma * sigma_max(W_hh))**k`` with
     ``gamma = max |phi'| = 1`` for tanh and for the linear cell (Pascanu et al. 2013, eq. 7).
+    Chapter 4, §"A bound through the largest singular value" and the sections after it.
 
     Args:
         h, W_hh, activation: as for :func:`step_jacobians`.
@@ -137,19 +150,29 @@ def lag_jacobian_norms(h: Any, W_hh: Any, activation: str = "tanh") -> np.ndarra
 
 
 def spectral_radius(W: Any) -> float:
-    """Largest absolute eigenvalue of a square matrix ``W`` ``(n, n)``.
+    """Spectral radius ``rho(W) = max_i |lambda_i(W)|``, the largest absolute eigenvalue.
+
+    For the linear cell, ``rho(W_hh) < 1`` makes ``(W_hh^T)^k`` vanish as ``k`` grows and
+    ``rho(W_hh) > 1`` makes it explode. Chapter 4, §"A bound through the largest singular
+    value" and §"Orthogonal versus Gaussian initialization".
+
+    Args:
+        W: square matrix ``(n, n)``, ``n >= 1``.
+
+    Returns:
+        ``rho(W)``, a float ``>= 0``.
 
     Raises:
-        ValueError: ``W`` is not square.
+        ValueError: ``W`` is not a square matrix.
     """
-    W = np.asarray(W, dtype=np.float64)
-    if W.ndim != 2 or W.shape[0] != W.shape[1]:
-        raise ValueError(f"W must have shape (n, n), got {W.shape}")
+    W = square_matrix("W", W)
     return float(np.max(np.abs(np.linalg.eigvals(W))))
 
 
 def scale_to_spectral_radius(W: Any, rho: float) -> np.ndarray:
     """``W`` rescaled so that its spectral radius is ``rho`` (as in echo-state networks).
+
+    Chapter 4, §"Sweeping the spectral radius".
 
     Args:
         W: square matrix ``(n, n)``.
@@ -162,9 +185,9 @@ def scale_to_spectral_radius(W: Any, rho: float) -> np.ndarray:
         ValueError: ``W`` is not square, ``rho < 0``, or ``W`` has spectral radius zero
             (nilpotent: no rescaling reaches ``rho``).
     """
-    if not np.isfinite(rho) or rho < 0:
-        raise ValueError(f"rho must be a finite number >= 0, got {rho!r}")
+    rho = positive_number("rho", rho, allow_zero=True)
+    W = square_matrix("W", W)
     r = spectral_radius(W)
     if r == 0.0:
         raise ValueError("W has spectral radius zero (it is nilpotent); it cannot be rescaled")
-    return np.asarray(W, dtype=np.float64) * (rho / r)
+    return W * (rho / r)

@@ -1,15 +1,18 @@
 """Numerical gradient checks by central differences (CS231n-style, with a norm-based error).
 
-Used by the tests and by the chapters on the recurrent cell and on backpropagation through
-time. Work in float64: in float32 the round-off of a central difference is ~1e-3 relative and
-no check below 1e-7 is possible.
+Used by the tests and by chapters 2 to 4: chapter 2, §"The source article's `RNN` class, and
+what is wrong with it"; chapter 3, §"The backward pass, step by step"; chapter 4, §"The
+Jacobian of one step, and of many". Work in float64: in float32 the round-off of a central
+difference is ~1e-3 relative and no check below 1e-7 is possible.
 """
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
+
+from ._validate import as_float64, expect_shape
 
 __all__ = ["numerical_gradient", "relative_error", "check_gradient"]
 
@@ -19,7 +22,9 @@ def numerical_gradient(f: Callable[[], float], x: np.ndarray, eps: float = 1e-6)
 
     ``df/dx[k] ~= (f(x + eps e_k) - f(x - eps e_k)) / (2 eps)``: error O(eps^2) from
     truncation plus O(machine epsilon / eps) from round-off; eps = 1e-6 balances the two in
-    float64 (relative error ~1e-10 for smooth functions of size ~1).
+    float64 (relative error ~1e-10 for smooth functions of size ~1). Chapter 2, §"The source
+    article's `RNN` class, and what is wrong with it"; chapter 3, §"The backward pass, step by
+    step"; chapter 4, §"The Jacobian of one step, and of many".
 
     Args:
         f: function of no arguments returning a float; it must read ``x`` (the array is
@@ -29,7 +34,7 @@ def numerical_gradient(f: Callable[[], float], x: np.ndarray, eps: float = 1e-6)
         eps: step size.
 
     Returns:
-        Array of ``x.shape``, float64: the numerical gradient.
+        The numerical gradient, a float64 array of ``x.shape``.
 
     Raises:
         ValueError: ``x`` is not a float64 ndarray (a perturbation of a float32 copy would be
@@ -63,21 +68,23 @@ def relative_error(a: np.ndarray, b: np.ndarray) -> float:
     """Relative error ``||a - b|| / max(||a|| + ||b||, tiny)`` (Frobenius norms).
 
     A norm-based error, unlike CS231n's element-wise maximum, is not dominated by elements
-    that are zero up to round-off. Two zero arrays have error 0.
+    that are zero up to round-off. Two zero arrays have error 0. Chapter 2, §"The source
+    article's `RNN` class, and what is wrong with it", and every chapter after it that checks
+    a gradient or compares NumPy with Keras.
 
     Args:
-        a, b: arrays of the same shape.
+        a: array of any shape (converted to float64).
+        b: array of the shape of ``a``.
 
     Returns:
-        A float in [0, 1].
+        A float in [0, 1] (``nan`` if an entry is ``nan``); below 1e-7 is the book's pass mark
+        for gradients in float64.
 
     Raises:
-        ValueError: the shapes differ.
+        ValueError: the shapes differ (the message names both).
     """
-    a = np.asarray(a, dtype=np.float64)
-    b = np.asarray(b, dtype=np.float64)
-    if a.shape != b.shape:
-        raise ValueError(f"shapes differ: expected {a.shape}, got {b.shape}")
+    a, b = as_float64("a", a), as_float64("b", b)
+    expect_shape("b", b, a.shape, "a.shape")
     denom = np.linalg.norm(a) + np.linalg.norm(b)
     if denom == 0.0:
         return 0.0
@@ -89,11 +96,21 @@ def check_gradient(
 ) -> float:
     """Relative error between an analytic gradient and the central-difference one.
 
+    ``relative_error(analytic, numerical_gradient(f, x, eps))`` in one call, as the tests use
+    it; the chapters spell out the two steps (chapter 3, §"The backward pass, step by step").
+
     Args:
-        f, x, eps: as for :func:`numerical_gradient`.
+        f: as for :func:`numerical_gradient`.
+        x: as for :func:`numerical_gradient`.
         analytic: the gradient to check, shape ``x.shape``.
+        eps: as for :func:`numerical_gradient`.
 
     Returns:
         :func:`relative_error` of the two; below 1e-7 is the book's pass mark in float64.
+
+    Raises:
+        ValueError: as :func:`numerical_gradient`, or ``analytic`` does not have the shape of
+            ``x``.
     """
+    expect_shape("analytic", np.asarray(analytic), np.shape(x), "x.shape")  # before the slow part
     return relative_error(analytic, numerical_gradient(f, x, eps))

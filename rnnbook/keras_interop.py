@@ -12,41 +12,62 @@ GRU           ``[W (D,3H), U (H,3H), b (2,3H)]``          z, r, h  (``reset_afte
 ============  ==========================================  ===========================
 
 so ``rnnbook.scratch.rnn_forward(x, h0, *layer.get_weights())`` runs a trained Keras layer
-in NumPy. (Chapter 2, "The recurrent cell", and the LSTM/GRU chapter.)
+in NumPy. This table is the one statement of the gate orders in the library; the NumPy cells
+of :mod:`rnnbook.scratch` follow it. The GRU's bias has two rows because Keras's default
+``reset_after=True`` applies the reset gate after the recurrent product, which needs a
+separate recurrent bias (row 0: input bias, row 1: recurrent bias).
+
+Chapter 2, §"The cell in NumPy, step by step" (NumPy equals Keras), and chapter 3, §"The same
+gradients from TensorFlow"; the gated cells are pending: chapter 7 (LSTM and GRU).
 """
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
+
+from ._validate import expect_ndim, expect_shape, one_of
 
 __all__ = ["CELLS", "make_keras_rnn", "keras_rnn_states"]
 
 #: cell name -> (Keras layer class name, number of gate blocks in the weight columns)
-CELLS: dict[str, tuple[str, int]] = {"rnn": ("SimpleRNN", 1), "lstm": ("LSTM", 4), "gru": ("GRU", 3)}
+CELLS: dict[str, tuple[str, int]] = {
+    "rnn": ("SimpleRNN", 1),
+    "lstm": ("LSTM", 4),
+    "gru": ("GRU", 3),
+}
 
 
 def make_keras_rnn(cell: str, weights: Sequence[np.ndarray], dtype: str = "float32"):
     """A Keras recurrent layer returning every hidden state, loaded with the given weights.
 
+    The layer has Keras's default activations and no others: ``tanh`` for the state of
+    ``SimpleRNN`` and for the candidate of ``LSTM`` and ``GRU``, the logistic sigmoid for their
+    gates. Those are the cells :mod:`rnnbook.scratch` implements (``rnn_forward``,
+    ``lstm_forward``, ``gru_forward``), so the two can be compared with the same weights; a
+    ReLU ``SimpleRNN``, say, has to be built with Keras directly. Chapter 2, §"The cell in
+    NumPy, step by step"; chapter 3, §"The same gradients from TensorFlow".
+
     Args:
-        cell: ``"rnn"`` (``SimpleRNN``, tanh), ``"lstm"`` or ``"gru"`` (``reset_after=True``).
+        cell: ``"rnn"`` (``SimpleRNN``), ``"lstm"`` (``LSTM``) or ``"gru"`` (``GRU`` with
+            ``reset_after=True``).
         weights: the NumPy weights in Keras layout (table above); the sizes ``D`` and ``H``
-            are read from the first array ``(D, k*H)``.
+            are read from the first array ``(D, k*H)``, ``k`` the number of gate blocks.
         dtype: the layer's dtype, ``"float32"`` (Keras's default) or ``"float64"``.
 
     Returns:
-        A built ``keras.layers.SimpleRNN``/``LSTM``/``GRU`` with ``return_sequences=True``.
+        A built ``keras.layers.SimpleRNN``/``LSTM``/``GRU`` with ``return_sequences=True``,
+        holding exactly ``weights`` (converted to ``dtype``).
 
     Raises:
-        ValueError: unknown cell, or weights whose shapes do not match the cell.
+        ValueError: unknown cell, or weights whose number or shapes do not match the cell.
     """
     import keras
 
-    if cell not in CELLS:
-        raise ValueError(f"cell must be one of {sorted(CELLS)}, got {cell!r}")
-    name, k = CELLS[cell]
+    name, k = CELLS[one_of("cell", cell, sorted(CELLS))]
+    if len(weights) == 0:
+        raise ValueError(f"{name} needs 3 weights (kernel, recurrent kernel, bias), got none")
     kernel = np.asarray(weights[0])
     if kernel.ndim != 2 or kernel.shape[1] % k:
         raise ValueError(f"first weight must have shape (D, {k}H), got {kernel.shape}")
@@ -65,15 +86,23 @@ def make_keras_rnn(cell: str, weights: Sequence[np.ndarray], dtype: str = "float
 def keras_rnn_states(layer, x: np.ndarray, initial_state: Sequence[np.ndarray]) -> np.ndarray:
     """Every hidden state of a Keras recurrent layer, as NumPy.
 
+    Chapter 2, §"The cell in NumPy, step by step".
+
     Args:
         layer: a layer from :func:`make_keras_rnn` (``return_sequences=True``).
-        x: ``(B, T, D)`` inputs.
+        x: ``(B, T, D)`` inputs (converted to the layer's dtype).
         initial_state: ``[h0]`` for SimpleRNN and GRU, ``[h0, c0]`` for LSTM, each ``(B, H)``.
 
     Returns:
         ``(B, T, H)`` array in the layer's dtype.
+
+    Raises:
+        ValueError: ``x`` is not 3-D, or a state is not ``(B, H)``.
     """
     dtype = layer.dtype
     x = np.asarray(x, dtype=dtype)
+    expect_ndim("x", x, 3, "(B, T, D)")
     states = [np.asarray(s, dtype=dtype) for s in initial_state]
+    for i, s in enumerate(states):
+        expect_shape(f"initial_state[{i}]", s, (x.shape[0], layer.units), "(B, H)")
     return np.asarray(layer(x, initial_state=states))

@@ -1,8 +1,10 @@
 """Optimisation helpers: gradient norms, gradient clipping and the angle between two steps.
 
-Chapter 3, "Backpropagation through time" (clipping the NumPy character model's updates), and
-chapter 4, "Vanishing and exploding gradients", §"Clipping" (why clipping by the global norm
-keeps the direction of the step). A gradient is a list of arrays, one per variable, taken
+Chapter 3, "Backpropagation through time", §"Training a character-level language model"
+(clipping the NumPy character model's updates) and §"What truncation dropped" (the cosine
+between truncated and full gradients), and chapter 4, "Vanishing and exploding gradients",
+§"Clipping: per tensor or by the global norm" (why clipping by the global norm keeps the
+direction of the step). A gradient is a list of arrays, one per variable, taken
 together as one flat vector.
 
 Two conventions hold in every function here:
@@ -22,11 +24,12 @@ optimizers offer: per tensor (``clipnorm``) and by the global norm (``global_cli
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
-from ._validate import as_float64
+from ._validate import as_float64, expect_shape, positive_number
 
 __all__ = [
     "global_norm",
@@ -50,20 +53,20 @@ def _norm(g: np.ndarray) -> float:
     return m * float(np.sqrt(np.sum((g / m) ** 2)))
 
 
-def _check_clip(clip_norm: float) -> None:
-    if not np.isfinite(clip_norm) or clip_norm <= 0:
-        raise ValueError(f"clip_norm must be a finite number > 0, got {clip_norm!r}")
-
-
 def global_norm(grads: Sequence[Any]) -> float:
     """``sqrt(sum_i ||g_i||^2)``: the Euclidean norm of all tensors as one flat vector.
+
+    Chapter 4, §"Clipping: per tensor or by the global norm".
 
     Args:
         grads: list of arrays of any shapes (one per variable), converted to float64.
 
     Returns:
-        The norm, a float ``>= 0``; ``nan`` if an entry is ``nan``, else ``inf`` if an entry is
-        infinite. Computed without overflow (module docstring).
+        The norm, a float ``>= 0`` (0 for an empty list); ``nan`` if an entry is ``nan``, else
+        ``inf`` if an entry is infinite. Computed without overflow (module docstring).
+
+    Raises:
+        ValueError: a tensor is not numeric.
     """
     return _norm(np.array([_norm(as_float64(f"grads[{i}]", g)) for i, g in enumerate(grads)]))
 
@@ -73,7 +76,8 @@ def clip_by_global_norm(grads: Sequence[Any], clip_norm: float) -> tuple[list[np
 
     ``g <- g * clip_norm / max(||g||, clip_norm)`` with ``||g||`` the :func:`global_norm`
     (Pascanu et al. 2013, algorithm 1; Keras 3 ``global_clipnorm``). Every tensor is scaled
-    by the same factor, so the direction of the step is kept.
+    by the same factor, so the direction of the step is kept. Chapter 3, §"Training a
+    character-level language model"; chapter 4, §"Clipping: per tensor or by the global norm".
 
     Args:
         grads: list of arrays of any shapes (one per variable).
@@ -85,9 +89,9 @@ def clip_by_global_norm(grads: Sequence[Any], clip_norm: float) -> tuple[list[np
         docstring), as ``tf.clip_by_global_norm`` returns.
 
     Raises:
-        ValueError: ``clip_norm`` is not positive and finite.
+        ValueError: ``clip_norm`` is not positive and finite, or a tensor is not numeric.
     """
-    _check_clip(clip_norm)
+    clip_norm = positive_number("clip_norm", clip_norm)
     arrays = [as_float64(f"grads[{i}]", g) for i, g in enumerate(grads)]
     norm = global_norm(arrays)
     if not np.isfinite(norm):
@@ -100,7 +104,8 @@ def clip_by_norm_per_tensor(grads: Sequence[Any], clip_norm: float) -> list[np.n
     """Rescale each tensor whose own norm exceeds ``clip_norm`` (Keras 3 ``clipnorm``).
 
     ``g_i <- g_i * clip_norm / max(||g_i||, clip_norm)`` for each tensor separately: tensors
-    get different factors, so the direction of the whole step changes.
+    get different factors, so the direction of the whole step changes. Chapter 4,
+    §"Clipping: per tensor or by the global norm".
 
     Args:
         grads: list of arrays of any shapes.
@@ -111,14 +116,16 @@ def clip_by_norm_per_tensor(grads: Sequence[Any], clip_norm: float) -> list[np.n
         back all NaN.
 
     Raises:
-        ValueError: ``clip_norm`` is not positive and finite.
+        ValueError: ``clip_norm`` is not positive and finite, or a tensor is not numeric.
     """
-    _check_clip(clip_norm)
+    clip_norm = positive_number("clip_norm", clip_norm)
     out = []
     for i, g in enumerate(grads):
         g = as_float64(f"grads[{i}]", g)
         n = _norm(g)
-        out.append(g * (clip_norm / max(n, clip_norm)) if np.isfinite(n) else np.full_like(g, np.nan))
+        out.append(
+            g * (clip_norm / max(n, clip_norm)) if np.isfinite(n) else np.full_like(g, np.nan)
+        )
     return out
 
 
@@ -126,25 +133,27 @@ def cosine_similarity(a: Sequence[Any], b: Sequence[Any]) -> float:
     """Cosine of the angle between two gradients, each a list of tensors taken as one vector.
 
     Computed as ``sum_i <a_i / ||a||, b_i / ||b||>``, so it neither overflows nor underflows.
+    Chapter 3, §"What truncation dropped"; chapter 4, §"Clipping: per tensor or by the global
+    norm".
 
     Args:
         a, b: lists of arrays with matching shapes, tensor by tensor.
 
     Returns:
-        A float in [-1, 1]: 0 when either is the zero vector, ``nan`` when either has a
+        A float in [-1, 1]; 0 when either is the zero vector, ``nan`` when either has a
         non-finite entry.
 
     Raises:
         ValueError: the lists differ in length or a pair of tensors differs in shape.
     """
     if len(a) != len(b):
-        raise ValueError(f"a and b must hold the same number of tensors (same shape), "
-                         f"got {len(a)} and {len(b)}")
+        raise ValueError(
+            f"a and b must hold the same number of tensors (same shape), got {len(a)} and {len(b)}"
+        )
     xs = [as_float64(f"a[{i}]", x) for i, x in enumerate(a)]
     ys = [as_float64(f"b[{i}]", y) for i, y in enumerate(b)]
     for i, (x, y) in enumerate(zip(xs, ys)):
-        if x.shape != y.shape:
-            raise ValueError(f"tensor {i}: shape of b must be {x.shape}, got {y.shape}")
+        expect_shape(f"b[{i}]", y, x.shape, f"a[{i}].shape")
     na, nb = global_norm(xs), global_norm(ys)
     if not (np.isfinite(na) and np.isfinite(nb)):
         return float("nan")

@@ -1,6 +1,6 @@
 """Recurrent cells from scratch in NumPy: forward and backward passes over whole sequences.
 
-Conventions (the book's notation, chapter "The recurrent cell"):
+Conventions (the book's notation, chapter 2, "The recurrent cell"):
 
 * batch-major arrays, as Keras: a sequence ``x`` is ``(batch, time, features)``, written
   ``(B, T, D)``; hidden states are ``(B, H)``;
@@ -13,14 +13,10 @@ Conventions (the book's notation, chapter "The recurrent cell"):
   ``(B, T, H)`` (zeros where the loss does not read a state) and the cache, and returns the
   gradients of the loss with respect to the inputs, the initial state(s) and the weights.
 
-Gate orders follow Keras, because that is where weights cross between NumPy and Keras:
-
-* LSTM: columns of ``W``, ``U``, ``b`` are ``[i | f | g | o]`` (Keras calls the candidate
-  ``g`` "c"), Hochreiter & Schmidhuber (1997) with the forget gate of Gers et al. (2000);
-* GRU: columns are ``[z | r | h~]`` and the bias is ``(2, 3H)`` as Keras
-  ``GRU(reset_after=True)``: row 0 is the input bias, row 1 the recurrent bias, and the reset
-  gate multiplies the *recurrent* term after the matrix product, Cho et al. (2014) in the
-  cuDNN variant. The new state is ``h_t = z_t * h_{t-1} + (1 - z_t) * h~_t``.
+The weight layouts and gate orders are Keras's (LSTM ``[i | f | g | o]``, GRU ``[z | r | h~]``
+with a ``(2, 3H)`` bias), because that is where weights cross between NumPy and Keras; the
+table in :mod:`rnnbook.keras_interop` is their one statement, and :func:`lstm_forward` and
+:func:`gru_forward` give the equations.
 
 Wrong shapes raise :class:`ValueError` naming the expected and the actual shapes.
 """
@@ -31,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from ._validate import as_float64, expect_shape, sequence_batch
+from ._validate import as_float64, expect_ndim, expect_shape, positive_int, sequence_batch
 
 __all__ = [
     "sigmoid",
@@ -52,9 +48,19 @@ Cache = dict[str, Any]
 
 
 def sigmoid(a: np.ndarray) -> np.ndarray:
-    """Logistic function ``1 / (1 + exp(-a))``, computed without overflow warnings.
+    """Logistic function ``sigmoid(a) = 1 / (1 + exp(-a))``, computed without overflow.
 
-    a: any shape, float. Returns the same shape, float64, values in [0, 1] (in (0, 1) up to round-off).
+    For ``a < 0`` it evaluates the equal form ``exp(a) / (1 + exp(a))``, so ``exp`` never sees
+    a large positive argument. The gate nonlinearity of the LSTM and GRU; chapter 2, §"The
+    source article's `RNN` class, and what is wrong with it" and §"Saturation: why the scale
+    of the initial weights matters".
+
+    Args:
+        a: any shape, float (converted to float64).
+
+    Returns:
+        float64 array of the same shape with values in [0, 1], strictly inside except that
+        ``a`` beyond about 37 rounds to exactly 1 and ``a`` below about -745 to exactly 0.
     """
     a = np.asarray(a, dtype=np.float64)
     out = np.empty_like(a)
@@ -68,8 +74,8 @@ def sigmoid(a: np.ndarray) -> np.ndarray:
 def softmax(logits: np.ndarray, axis: int = -1) -> np.ndarray:
     """Softmax along ``axis``, shifted by the maximum so that nothing overflows.
 
-    ``softmax(o)_k = exp(o_k - max_j o_j) / sum_j exp(o_j - max_j o_j)``, equal to the
-    unshifted formula (the factor ``exp(-max)`` cancels; chapter 2, "The output layer and a
+    ``softmax(s)_k = exp(s_k - max_j s_j) / sum_j exp(s_j - max_j s_j)``, equal to the
+    unshifted formula (the factor ``exp(-max)`` cancels; chapter 2, §"The output layer and a
     softmax that cannot overflow").
 
     Args:
@@ -88,10 +94,10 @@ def softmax(logits: np.ndarray, axis: int = -1) -> np.ndarray:
 
 
 def log_softmax(logits: np.ndarray, axis: int = -1) -> np.ndarray:
-    """``log softmax(o)_k = o_k - logsumexp(o)``, computed without overflow or ``log(0)``.
+    """``log softmax(s)_k = s_k - logsumexp(s)``, computed without overflow or ``log(0)``.
 
-    ``logsumexp(o) = m + log sum_j exp(o_j - m)`` with ``m = max_j o_j`` (chapter 2, "The
-    output layer and a softmax that cannot overflow"). Unlike ``np.log(softmax(o))``, this
+    ``logsumexp(s) = m + log sum_j exp(s_j - m)`` with ``m = max_j s_j`` (chapter 2, §"The
+    output layer and a softmax that cannot overflow"). Unlike ``np.log(softmax(s))``, this
     stays finite when a probability underflows to 0.
 
     Args:
@@ -106,20 +112,46 @@ def log_softmax(logits: np.ndarray, axis: int = -1) -> np.ndarray:
     return z - np.log(np.exp(z).sum(axis=axis, keepdims=True))
 
 
-def softmax_cross_entropy(
-    logits: Any, y: Any, mask: Any | None = None
-) -> tuple[float, np.ndarray]:
+def _check_targets(logits: Any, y: Any, mask: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`softmax_cross_entropy`'s arguments: float64 logits ``(..., K)``, integer targets
+    ``(...)`` in ``[0, K)`` (as ``intp``), and the float64 mask (ones without one)."""
+    s = as_float64("logits", logits)
+    if s.ndim < 1 or s.shape[-1] == 0:
+        raise ValueError(f"logits must have shape (..., K) with K >= 1, got {s.shape}")
+    y = np.asarray(y)
+    expect_shape("y", y, s.shape[:-1], "logits.shape[:-1]")
+    if y.size and not np.issubdtype(y.dtype, np.integer):
+        raise ValueError(f"y must hold integer class indices, got dtype {y.dtype}")
+    K = s.shape[-1]
+    if y.size and (y.min() < 0 or y.max() >= K):
+        raise ValueError(f"y must lie in [0, K) = [0, {K}), got values in [{y.min()}, {y.max()}]")
+    if mask is None:
+        m = np.ones(y.shape)
+    else:
+        m = as_float64("mask", mask)
+        expect_shape("mask", m, y.shape, "y.shape")
+        if not np.isin(m, (0.0, 1.0)).all():
+            raise ValueError("mask must hold only 0 and 1 (or False and True)")
+    if m.sum() == 0:
+        raise ValueError("mask counts no position: the mean loss is undefined")
+    return s, y.astype(np.intp), m
+
+
+def softmax_cross_entropy(logits: Any, y: Any, mask: Any | None = None) -> tuple[float, np.ndarray]:
     """Mean cross-entropy of integer targets under softmax(logits), and its gradient.
 
-    ``L = (1 / N) sum_n m_n (-log softmax(o_n)[y_n])`` over all positions ``n`` (every
+    ``L = (1 / N) sum_n m_n (-log softmax(s_n)[y_n])`` over all positions ``n`` (every
     sequence and time step), with ``N = sum_n m_n`` the number of counted positions, and
-    ``dL/do_n = m_n (softmax(o_n) - onehot(y_n)) / N``. The mask ``m`` (1 = real step, 0 =
+    ``dL/ds_n = m_n (softmax(s_n) - onehot(y_n)) / N``. The mask ``m`` (1 = real step, 0 =
     padding) keeps padded steps out of both the loss and its gradient, as CS231n's temporal
-    softmax loss does; without a mask every position counts. Chapter 2 ("The output layer")
-    derives the gradient; chapter 3 uses it as the loss of the character model.
+    softmax loss does; without a mask every position counts. Chapter 3, §"The loss over a
+    sequence", derives the loss and its gradient (equations ``eq-03-ce`` and ``eq-03-dlogits``),
+    and §"The backward pass, step by step" shows this code; chapter 2, §"The output layer and a
+    softmax that cannot overflow", uses it first. The log-probabilities come from
+    :func:`log_softmax`, so the loss stays finite when a probability underflows.
 
     Args:
-        logits: ``(..., K)`` float, e.g. ``(B, T, K)`` logits ``o_t = h_t W_hy + b_y``.
+        logits: ``(..., K)`` float, e.g. ``(B, T, K)`` logits ``s_t = h_t W_hy + b_y``.
         y: ``(...)`` integer class indices in ``[0, K)``, the shape of ``logits`` without its
             last axis.
         mask: optional ``(...)`` array of 0/1 (or booleans) of the same shape as ``y``.
@@ -132,35 +164,15 @@ def softmax_cross_entropy(
         ValueError: shapes that do not match, targets outside ``[0, K)`` or not integers, a
             mask with entries other than 0 and 1, or a mask that counts no position.
     """
-    o = as_float64("logits", logits)
-    if o.ndim < 1 or o.shape[-1] == 0:
-        raise ValueError(f"logits must have shape (..., K) with K >= 1, got {o.shape}")
-    y = np.asarray(y)
-    expect_shape("y", y, o.shape[:-1], "logits.shape[:-1]")
-    if y.size and not np.issubdtype(y.dtype, np.integer):
-        raise ValueError(f"y must hold integer class indices, got dtype {y.dtype}")
-    K = o.shape[-1]
-    if y.size and (y.min() < 0 or y.max() >= K):
-        raise ValueError(f"y must lie in [0, K) = [0, {K}), got values in [{y.min()}, {y.max()}]")
-    if mask is None:
-        m = np.ones(y.shape)
-    else:
-        m = as_float64("mask", mask)
-        expect_shape("mask", m, y.shape, "y.shape")
-        if not np.isin(m, (0.0, 1.0)).all():
-            raise ValueError("mask must hold only 0 and 1 (or False and True)")
-    n = m.sum()
-    if n == 0:
-        raise ValueError("mask counts no position: the mean loss is undefined")
-    logp = log_softmax(o)
-    picked = np.take_along_axis(logp, y[..., None].astype(np.intp), axis=-1)[..., 0]
-    loss = float(-(m * picked).sum() / n)
-    dlogits = np.exp(logp)
-    np.put_along_axis(dlogits, y[..., None].astype(np.intp),
-                      np.take_along_axis(dlogits, y[..., None].astype(np.intp), axis=-1) - 1.0,
-                      axis=-1)
-    dlogits *= (m / n)[..., None]
-    return loss, dlogits
+    s, y, m = _check_targets(logits, y, mask)
+    n = m.sum()  # counted positions
+    logp = log_softmax(s)
+    y_idx = y[..., None]  # the target's position on the class axis
+    loss = -(m * np.take_along_axis(logp, y_idx, axis=-1)[..., 0]).sum() / n
+    dlogits = np.exp(logp)  # softmax(s)
+    np.put_along_axis(dlogits, y_idx, np.take_along_axis(dlogits, y_idx, axis=-1) - 1.0, axis=-1)
+    dlogits *= (m / n)[..., None]  # m_n (softmax(s_n) - onehot(y_n)) / N
+    return float(loss), dlogits
 
 
 def init_rnn_params(
@@ -171,22 +183,24 @@ def init_rnn_params(
     ``W_xh`` and ``W_hy``: Glorot uniform, ``U(-l, l)`` with ``l = sqrt(6 / (fan_in +
     fan_out))`` (Glorot & Bengio 2010); ``W_hh``: a random orthogonal matrix (Saxe et al.
     2014), so that at initialisation it neither shrinks nor stretches the state; biases zero.
-    These are the defaults of ``keras.layers.SimpleRNN`` and ``keras.layers.Dense``
-    (chapter 2, "The recurrent cell").
+    These are the distributions of the defaults of ``keras.layers.SimpleRNN`` and
+    ``keras.layers.Dense`` (the numbers differ: Keras draws from its own generator). Chapter 2,
+    §"The cell in NumPy, step by step" (shows this code), and §"Saturation: why the scale of
+    the initial weights matters"; chapter 4, §"Orthogonal versus Gaussian initialization".
 
     Args:
         rng: a NumPy ``Generator`` (e.g. ``np.random.default_rng(0)``): same seed, same weights.
-        D: input features; H: hidden units; K: optional number of outputs (logits).
+        D: input features, an integer ``>= 1``.
+        H: hidden units, an integer ``>= 1``.
+        K: optional number of outputs (logits), an integer ``>= 1``.
 
     Returns:
-        dict of float64 arrays: ``W_xh (D, H)``, ``W_hh (H, H)``, ``b_h (H,)``, and with ``K``
+        A dict of float64 arrays, ``W_xh (D, H)``, ``W_hh (H, H)``, ``b_h (H,)``, and with ``K``
         also ``W_hy (H, K)``, ``b_y (K,)``.
 
     Raises:
         ValueError: ``D``, ``H`` or ``K`` is not a positive integer.
     """
-    from ._validate import positive_int
-
     D, H = positive_int("D", D), positive_int("H", H)
 
     def glorot(fan_in: int, fan_out: int) -> np.ndarray:
@@ -222,18 +236,36 @@ def _check_rnn(x: Any, h0: Any, W_xh: Any, W_hh: Any, b_h: Any) -> tuple[np.ndar
     return x, h0, W_xh, W_hh, b_h
 
 
+def _check_step(x_t: Any, h_prev: Any, W_xh: Any, W_hh: Any, b_h: Any) -> tuple[np.ndarray, ...]:
+    """The arguments of :func:`rnn_step` as float64 arrays of consistent shapes."""
+    x_t, h_prev = as_float64("x_t", x_t), as_float64("h_prev", h_prev)
+    W_xh, W_hh, b_h = as_float64("W_xh", W_xh), as_float64("W_hh", W_hh), as_float64("b_h", b_h)
+    expect_ndim("W_xh", W_xh, 2, "(D, H)")
+    D, H = W_xh.shape
+    if x_t.ndim != 2 or x_t.shape[1] != D:
+        raise ValueError(f"x_t must have shape (B, D) = (B, {D}), got {x_t.shape}")
+    expect_shape("h_prev", h_prev, (x_t.shape[0], H), "(B, H)")
+    expect_shape("W_hh", W_hh, (H, H), "(H, H)")
+    expect_shape("b_h", b_h, (H,), "(H,)")
+    return x_t, h_prev, W_xh, W_hh, b_h
+
+
 # --------------------------------------------------------------------------- Elman RNN
 def rnn_step(x_t: Any, h_prev: Any, W_xh: Any, W_hh: Any, b_h: Any) -> np.ndarray:
     """One step of the Elman cell: ``h_t = tanh(x_t W_xh + h_{t-1} W_hh + b_h)``.
 
-    Elman (1990); chapter 2, equation ``eq-elman``. :func:`rnn_forward` applies this step
-    ``T`` times (with the input products of all steps computed at once); chapter 3's sampler
-    calls it one character at a time.
+    Elman (1990); chapter 2, §"The Elman cell", equation ``eq-elman``, and §"The cell in NumPy,
+    step by step" (shows this code); chapter 1, §"The recurrence". :func:`rnn_forward` applies
+    this step ``T`` times (with the input products of all steps computed at once); a sampler
+    calls it one character at a time (chapter 3, §"Training a character-level language
+    model").
 
     Args:
         x_t: inputs of one step ``(B, D)``.
         h_prev: previous hidden state ``h_{t-1}`` ``(B, H)``.
-        W_xh: ``(D, H)``; W_hh: ``(H, H)``; b_h: ``(H,)`` (Keras ``SimpleRNN`` layout).
+        W_xh: input weights ``(D, H)``.
+        W_hh: recurrent weights ``(H, H)``.
+        b_h: bias ``(H,)`` (the three in Keras ``SimpleRNN`` layout).
 
     Returns:
         ``h_t`` ``(B, H)`` float64.
@@ -241,26 +273,16 @@ def rnn_step(x_t: Any, h_prev: Any, W_xh: Any, W_hh: Any, b_h: Any) -> np.ndarra
     Raises:
         ValueError: a shape does not match the others.
     """
-    x_t, h_prev = as_float64("x_t", x_t), as_float64("h_prev", h_prev)
-    W_xh, W_hh, b_h = as_float64("W_xh", W_xh), as_float64("W_hh", W_hh), as_float64("b_h", b_h)
-    if W_xh.ndim != 2:
-        raise ValueError(f"W_xh must have shape (D, H), got {W_xh.shape}")
-    D, H = W_xh.shape
-    if x_t.ndim != 2 or x_t.shape[1] != D:
-        raise ValueError(f"x_t must have shape (B, D) = (B, {D}), got {x_t.shape}")
-    expect_shape("h_prev", h_prev, (x_t.shape[0], H), "(B, H)")
-    expect_shape("W_hh", W_hh, (H, H), "(H, H)")
-    expect_shape("b_h", b_h, (H,), "(H,)")
+    x_t, h_prev, W_xh, W_hh, b_h = _check_step(x_t, h_prev, W_xh, W_hh, b_h)
     return np.tanh(x_t @ W_xh + h_prev @ W_hh + b_h)
 
 
-def rnn_forward(
-    x: Any, h0: Any, W_xh: Any, W_hh: Any, b_h: Any
-) -> tuple[np.ndarray, Cache]:
+def rnn_forward(x: Any, h0: Any, W_xh: Any, W_hh: Any, b_h: Any) -> tuple[np.ndarray, Cache]:
     """Run an Elman (vanilla) RNN over a batch of sequences.
 
     ``h_t = tanh(x_t W_xh + h_{t-1} W_hh + b_h)`` for t = 1..T (Elman 1990; the book's
-    equation ``eq-elman`` in chapter 2, "The recurrent cell").
+    equation ``eq-elman``, chapter 2, §"The Elman cell"; implemented step by step in chapter 2,
+    §"The cell in NumPy, step by step", and used from chapter 1, §"The recurrence", on).
 
     Args:
         x: inputs ``(B, T, D)``, float (converted to float64).
@@ -297,7 +319,8 @@ def rnn_backward(
     ``dL/dh_t = dh_t + delta_{t+1} W_hh^T``, ``delta_t = dL/dh_t * (1 - h_t^2)``, and the
     weight gradients are sums over time: ``dW_xh = sum_t x_t^T delta_t``,
     ``dW_hh = sum_t h_{t-1}^T delta_t``, ``db_h = sum_t sum_batch delta_t``
-    (Werbos 1990; chapter 3, "Backpropagation through time").
+    (Werbos 1990; chapter 3, §"Deriving BPTT", equations ``eq-03-dh`` and ``eq-03-delta``,
+    and §"The backward pass, step by step").
 
     Args:
         dh: upstream gradient ``dL/dh`` on every hidden state ``(B, T, H)`` (zeros where the
@@ -337,9 +360,7 @@ def _check_gated(
     x, B, T, D = sequence_batch("x", x)
     W = as_float64("W", W)
     if W.ndim != 2 or W.shape[0] != D or W.shape[1] % n_gates != 0 or W.shape[1] == 0:
-        raise ValueError(
-            f"W must have shape (D, {n_gates}H) = ({D}, {n_gates}*H), got {W.shape}"
-        )
+        raise ValueError(f"W must have shape (D, {n_gates}H) = ({D}, {n_gates}*H), got {W.shape}")
     H = W.shape[1] // n_gates
     U = as_float64("U", U)
     expect_shape("U", U, (H, n_gates * H), f"(H, {n_gates}H)")
@@ -356,9 +377,7 @@ def _check_gated(
     return x, out, W, U, b, H
 
 
-def lstm_forward(
-    x: Any, h0: Any, c0: Any, W: Any, U: Any, b: Any
-) -> tuple[np.ndarray, Cache]:
+def lstm_forward(x: Any, h0: Any, c0: Any, W: Any, U: Any, b: Any) -> tuple[np.ndarray, Cache]:
     """Run an LSTM over a batch of sequences, with Keras's weight layout.
 
     For each step, with ``[a_i | a_f | a_g | a_o] = x_t W + h_{t-1} U + b``::
@@ -367,12 +386,15 @@ def lstm_forward(
         c_t = f_t * c_{t-1} + i_t * g_t
         h_t = o_t * tanh(c_t)
 
-    (Hochreiter & Schmidhuber 1997, with the forget gate of Gers, Schmidhuber & Cummins 2000;
-    the book's LSTM chapter.) Gate order of the columns is Keras's: i, f, c (= g), o.
+    (Hochreiter & Schmidhuber 1997, with the forget gate of Gers, Schmidhuber & Cummins 2000.)
+    Chapter 5, §"Recurrent forecasters in Keras 3", states these equations and checks this
+    function against Keras's ``LSTM``; pending: chapter 7, "LSTM and GRU", teaches them. Gate
+    order of the columns is Keras's: i, f, c (= g), o (:mod:`rnnbook.keras_interop`).
 
     Args:
         x: inputs ``(B, T, D)``.
-        h0, c0: initial hidden and cell states ``(B, H)``.
+        h0: initial hidden state ``(B, H)``.
+        c0: initial cell state ``(B, H)``.
         W: input weights ``(D, 4H)`` (Keras ``LSTM`` "kernel").
         U: recurrent weights ``(H, 4H)`` (Keras "recurrent_kernel").
         b: bias ``(4H,)``.
@@ -471,13 +493,16 @@ def gru_forward(x: Any, h0: Any, W: Any, U: Any, b: Any) -> tuple[np.ndarray, Ca
         h_t  = z_t * h_{t-1} + (1 - z_t) * h~_t
 
     (Cho et al. 2014, eqs. 5-8, in the "reset after" form used by cuDNN and by Keras by
-    default; the book's LSTM/GRU chapter.) Note Keras's convention: ``z_t`` weights the *old*
-    state. Gate order of the columns is Keras's: z, r, h.
+    default.) Chapter 5, §"Recurrent forecasters in Keras 3", states these equations and checks
+    this function against Keras's ``GRU``; pending: chapter 7, "LSTM and GRU". As in Cho et al.
+    and Keras, ``z_t`` weights the *old* state (some texts swap ``z_t`` and ``1 - z_t``). Gate
+    order of the columns is Keras's: z, r, h (:mod:`rnnbook.keras_interop`).
 
     Args:
         x: inputs ``(B, T, D)``.
         h0: initial hidden state ``(B, H)``.
-        W: input weights ``(D, 3H)``; U: recurrent weights ``(H, 3H)``.
+        W: input weights ``(D, 3H)`` (Keras ``GRU`` "kernel").
+        U: recurrent weights ``(H, 3H)`` (Keras "recurrent_kernel").
         b: biases ``(2, 3H)``: row 0 input bias, row 1 recurrent bias.
 
     Returns:
@@ -503,8 +528,15 @@ def gru_forward(x: Any, h0: Any, W: Any, U: Any, b: Any) -> tuple[np.ndarray, Ca
         z_all[:, t], r_all[:, t], ht_all[:, t], hh_all[:, t] = z, r, h_tilde, rec[:, 2 * H :]
         h[:, t] = h_prev
     cache = {
-        "x": x, "h0": h0, "h": h, "W": W, "U": U,
-        "z": z_all, "r": r_all, "h_tilde": ht_all, "rec_h": hh_all,
+        "x": x,
+        "h0": h0,
+        "h": h,
+        "W": W,
+        "U": U,
+        "z": z_all,
+        "r": r_all,
+        "h_tilde": ht_all,
+        "rec_h": hh_all,
     }
     return h, cache
 
@@ -513,6 +545,10 @@ def gru_backward(
     dh: Any, cache: Cache
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Backpropagation through time for :func:`gru_forward`.
+
+    Going back one step, ``dL/dh_{t-1}`` has a direct term ``dL/dh_t * z_t`` (no weight
+    matrix, the GRU's counterpart of the LSTM's cell path) plus the paths through the gates
+    and the candidate, which enter via ``U^T``. Pending: chapter 7, "LSTM and GRU".
 
     Args:
         dh: upstream gradient on every hidden state ``(B, T, H)``.

@@ -1,21 +1,18 @@
 """Seeded synthetic sequence tasks that probe long-range memory.
 
-Both come from the literature on long-term dependencies (Hochreiter & Schmidhuber 1997,
-experiments 4 and 2; Arjovsky, Shah & Bengio 2016, section 4.1) and are generated here, seeded,
-so every run of a chapter sees the same data.
+Both come from the literature on long-term dependencies (the adding problem: Hochreiter &
+Schmidhuber 1997, experiment 4; the copy task: Arjovsky, Shah & Bengio 2016, section 4.1) and
+are generated here, seeded, so every run of a chapter sees the same data. Pending: chapter 7
+(LSTM and GRU), where they compare how long each cell remembers.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from ._validate import positive_int
+
 __all__ = ["adding_problem", "copy_task"]
-
-
-def _check_positive(**kwargs: int) -> None:
-    for name, value in kwargs.items():
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-            raise ValueError(f"{name} must be a positive integer, got {value!r}")
 
 
 def adding_problem(n: int, T: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -27,22 +24,22 @@ def adding_problem(n: int, T: int, seed: int = 0) -> tuple[np.ndarray, np.ndarra
     are up to ``T-1`` steps apart, so the model must remember a value for that long.
 
     Predicting the constant 1 (the mean of the target) scores mean squared error 1/6, the
-    variance of the sum of two independent U[0,1) numbers: the baseline to beat.
+    variance of the sum of two independent U[0,1) numbers: the baseline to beat. Pending:
+    chapter 7 (LSTM and GRU).
 
     Args:
-        n: number of sequences.
-        T: sequence length, at least 2.
-        seed: seed of the NumPy generator (same seed, same data).
+        n: number of sequences, an integer ``>= 1``.
+        T: sequence length, an integer ``>= 2`` (one mark in each half).
+        seed: seed of :func:`numpy.random.default_rng` (same seed, same data).
 
     Returns:
-        ``(x, y)``: ``x`` ``(n, T, 2)`` float32, ``y`` ``(n, 1)`` float32 in [0, 2).
+        ``(x, y)``: ``x`` ``(n, T, 2)`` float32 (batch, time, features), ``y`` ``(n, 1)``
+        float32 in [0, 2).
 
     Raises:
-        ValueError: ``n < 1`` or ``T < 2``.
+        ValueError: ``n`` is not an integer ``>= 1`` or ``T`` not an integer ``>= 2``.
     """
-    _check_positive(n=n, T=T)
-    if T < 2:
-        raise ValueError(f"T must be at least 2 (one mark in each half), got {T}")
+    n, T = positive_int("n", n), positive_int("T", T, minimum=2)
     rng = np.random.default_rng(seed)
     values = rng.random((n, T))
     half = T // 2
@@ -67,22 +64,26 @@ def copy_task(
     the delimiter, and ``length`` blanks; total ``T = delay + 2 * length`` steps. The target
     is blank for the first ``delay + length`` steps and then repeats the ``length`` data
     symbols. A model that outputs blanks and then guesses uniformly scores cross-entropy
-    ``length * log(n_symbols) / T`` nats per step, the baseline to beat.
+    ``length * log(n_symbols) / T`` nats per step, the baseline to beat. Pending: chapter 7
+    (LSTM and GRU).
 
     Args:
         n: number of sequences.
-        delay: steps between the end of the data and the end of the delimiter (>= 1).
-        length: number of symbols to remember.
-        n_symbols: alphabet size (data symbols are 1..n_symbols).
-        seed: seed of the NumPy generator.
+        delay: steps from the last data symbol to the delimiter (the delimiter is at index
+            ``length + delay - 1``), ``>= 1``.
+        length: number of symbols to remember, ``>= 1``.
+        n_symbols: alphabet size (data symbols are ``1..n_symbols``), ``>= 1``.
+        seed: seed of :func:`numpy.random.default_rng`.
 
     Returns:
-        ``(x, y)``: int32 token ids, both ``(n, delay + 2 * length)``.
+        ``(x, y)``: int32 token ids in ``[0, n_symbols + 1]``, both ``(n, delay + 2 * length)``
+        (batch, time).
 
     Raises:
-        ValueError: a size is not a positive integer.
+        ValueError: ``n``, ``delay``, ``length`` or ``n_symbols`` is not an integer ``>= 1``.
     """
-    _check_positive(n=n, delay=delay, length=length, n_symbols=n_symbols)
+    n, delay = positive_int("n", n), positive_int("delay", delay)
+    length, n_symbols = positive_int("length", length), positive_int("n_symbols", n_symbols)
     rng = np.random.default_rng(seed)
     T = delay + 2 * length
     data = rng.integers(1, n_symbols + 1, size=(n, length))

@@ -33,7 +33,10 @@ def test_cell_reports_are_summed_per_notebook():
         def __init__(self, nodeid, duration):
             self.nodeid, self.duration = nodeid, duration
 
-    for r in [Report("chapters/a.ipynb::Cell 0", 1.5), Report("chapters/a.ipynb::Cell 1", 2.0),
-              Report("tests/test_x.py::test_y", 9.0)]:
+    for r in [
+        Report("chapters/a.ipynb::Cell 0", 1.5),
+        Report("chapters/a.ipynb::Cell 1", 2.0),
+        Report("tests/test_x.py::test_y", 9.0),
+    ]:
         ct.pytest_runtest_logreport(r)
     assert dict(ct._NB_SECONDS) == {"chapters/a.ipynb": 3.5}

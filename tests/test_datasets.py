@@ -10,10 +10,10 @@ import socket
 import threading
 from pathlib import Path
 
+from rnnbook import datasets as ds
+
 import numpy as np
 import pytest
-
-from rnnbook import datasets as ds
 
 
 @pytest.fixture()
@@ -104,7 +104,9 @@ def test_time_series(data_env):
 
 
 def test_bad_split_and_unknown_file(data_env):
-    with pytest.raises(ValueError, match=r"split must be one of \('train', 'dev', 'test'\), got 'valid'"):
+    with pytest.raises(
+        ValueError, match=r"split must be one of \('train', 'dev', 'test'\), got 'valid'"
+    ):
         ds.load_sst2("valid")
     with pytest.raises(ValueError, match="split must be one of"):
         ds.load_trec("dev")
@@ -117,9 +119,15 @@ NAME = "timeseries/airline-passengers.csv"
 
 
 def _snapshot(folder: Path) -> dict[str, tuple[int, int, str]]:
-    return {str(p.relative_to(folder)): (p.stat().st_size, p.stat().st_mtime_ns,
-                                         hashlib.sha256(p.read_bytes()).hexdigest())
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(folder)): (
+            p.stat().st_size,
+            p.stat().st_mtime_ns,
+            hashlib.sha256(p.read_bytes()).hexdigest(),
+        )
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 class _Server:
@@ -127,7 +135,8 @@ class _Server:
 
     def __init__(self, root: Path):
         handler = lambda *a, **k: http.server.SimpleHTTPRequestHandler(  # noqa: E731
-            *a, directory=str(root), **k)
+            *a, directory=str(root), **k
+        )
         http.server.SimpleHTTPRequestHandler.log_message = lambda *a: None
         self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"

@@ -4,12 +4,12 @@ spectral-norm bound, and gradient clipping (checked against central differences,
 
 from __future__ import annotations
 
-import numpy as np
-import pytest
-
 import rnnbook  # noqa: F401  (sets the TensorFlow log level before keras is imported)
 from rnnbook import dynamics, scratch
 from rnnbook.gradcheck import numerical_gradient, relative_error
+
+import numpy as np
+import pytest
 
 B, T, D, H = 2, 7, 3, 5
 
@@ -33,9 +33,11 @@ def test_step_jacobians_tanh_match_central_differences():
     for s in (0, 3, T - 1):
         prev = (h0 if s == 0 else h[:, s - 1]).copy()
         for i in range(H):
-            def f():
+
+            def f(s=s, prev=prev, i=i):
                 out, _ = scratch.rnn_forward(x[:, s : s + 1], prev, W_xh, W_hh, b_h)
                 return float(out[0, 0, i])
+
             num = numerical_gradient(f, prev)[0]  # d h_{s+1}[i] / d h_s[0, :]
             assert relative_error(J[0, s, i], num) < 1e-7
 
@@ -57,9 +59,11 @@ def test_jacobian_product_matches_central_differences_and_bptt(k):
     start = (h0 if k == T else h[:, T - k - 1]).copy()
     num = np.empty((H, H))
     for i in range(H):
-        def f():
+
+        def f(i=i):
             out, _ = scratch.rnn_forward(x[:, T - k :], start, W_xh, W_hh, b_h)
             return float(out[0, -1, i])
+
         num[i] = numerical_gradient(f, start)[0]
     assert relative_error(P[0], num) < 1e-7
     # BPTT with upstream gradient e_i on h_T returns row i of the Jacobian
@@ -83,8 +87,9 @@ def test_lag_norms_obey_the_singular_value_bound():
     # linear cell: the norm of (W_hh^T)^k, independent of the inputs
     lin = dynamics.lag_jacobian_norms(h, W_hh, activation="linear")
     for k in range(T + 1):
-        np.testing.assert_allclose(lin[:, k], np.linalg.norm(np.linalg.matrix_power(W_hh.T, k), 2),
-                                   rtol=1e-10)
+        np.testing.assert_allclose(
+            lin[:, k], np.linalg.norm(np.linalg.matrix_power(W_hh.T, k), 2), rtol=1e-10
+        )
 
 
 def test_scale_to_spectral_radius():
@@ -110,3 +115,13 @@ def test_shape_errors_name_expected_and_actual():
         dynamics.step_jacobians(np.zeros((2, 3, 4)), np.eye(4), activation="relu6")
     with pytest.raises(ValueError, match="k"):
         dynamics.jacobian_product(np.zeros((2, 3, 4)), np.eye(4), 4)
+
+
+def test_spectral_radius_names_the_shape_it_needs():
+    with pytest.raises(
+        ValueError, match=r"W must have shape \(n, n\) \(a square matrix\), got \(2, 3\)"
+    ):
+        dynamics.spectral_radius(np.ones((2, 3)))
+    with pytest.raises(ValueError, match=r"rho must be a finite number >= 0, got 'one'"):
+        dynamics.scale_to_spectral_radius(np.eye(2), "one")
+    assert dynamics.spectral_radius(np.diag([0.5, -2.0])) == 2.0

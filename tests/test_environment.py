@@ -14,11 +14,11 @@ import platform
 import subprocess
 import sys
 
-import numpy as np
-import pytest
-
 import rnnbook
 from rnnbook.book import to_python
+
+import numpy as np
+import pytest
 
 _TF_VARS = tuple(rnnbook.ENVIRONMENT)
 _PROBE = (
@@ -30,8 +30,14 @@ _PROBE = (
 
 def _run(code: str, **env: str) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items() if k not in _TF_VARS}
-    return subprocess.run([sys.executable, "-c", code], env=clean | env, capture_output=True,
-                          text=True, timeout=300, check=False)
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        env=clean | env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
 
 
 def test_rnnbook_then_tensorflow_prints_nothing_to_stderr():
@@ -41,8 +47,10 @@ def test_rnnbook_then_tensorflow_prints_nothing_to_stderr():
     assert res.stderr == "", f"stderr was not empty:\n{res.stderr}"
 
 
-@pytest.mark.skipif(platform.machine().lower() not in ("x86_64", "amd64"),
-                    reason="oneDNN custom operations exist on x86-64 only")
+@pytest.mark.skipif(
+    platform.machine().lower() not in ("x86_64", "amd64"),
+    reason="oneDNN custom operations exist on x86-64 only",
+)
 def test_oneDNN_forced_on_writes_to_stderr_which_is_why_the_book_turns_it_off():
     res = _run(_PROBE, TF_ENABLE_ONEDNN_OPTS="1")
     assert res.returncode == 0, res.stderr

@@ -1,7 +1,7 @@
+from rnnbook.gradcheck import check_gradient, numerical_gradient, relative_error
+
 import numpy as np
 import pytest
-
-from rnnbook.gradcheck import check_gradient, numerical_gradient, relative_error
 
 
 def test_numerical_gradient_of_a_known_function():
@@ -46,7 +46,7 @@ def test_relative_error_properties():
     assert relative_error(a, a) == 0.0
     assert relative_error(np.zeros(3), np.zeros(3)) == 0.0
     assert relative_error(a, -a) == pytest.approx(1.0)
-    with pytest.raises(ValueError, match=r"shapes differ: expected \(2,\), got \(3,\)"):
+    with pytest.raises(ValueError, match=r"b must have shape a\.shape = \(2,\), got \(3,\)"):
         relative_error(a, np.zeros(3))
 
 
@@ -63,3 +63,16 @@ def test_numerical_gradient_restores_the_array_when_f_raises():
     with pytest.raises(RuntimeError, match="boom"):
         numerical_gradient(f, x)
     np.testing.assert_array_equal(x, [1.0, 2.0, 3.0])
+
+
+def test_check_gradient_refuses_a_wrong_shape_before_differentiating():
+    calls = []
+    x = np.zeros(3)
+
+    def f():
+        calls.append(1)
+        return 0.0
+
+    with pytest.raises(ValueError, match=r"analytic must have shape x\.shape = \(3,\), got \(2,\)"):
+        check_gradient(f, x, np.zeros(2))
+    assert calls == []  # no central difference was computed

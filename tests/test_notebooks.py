@@ -11,8 +11,10 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "chapters").glob("*.ipynb"))
-KERAS2 = re.compile(r"keras\.preprocessing|preprocessing\.text|Tokenizer\(|input_shape=|"
-                    r"input_length=|tf\.keras\.|batch_input_shape|reset_states\(")
+KERAS2 = re.compile(
+    r"keras\.preprocessing|preprocessing\.text|Tokenizer\(|input_shape=|"
+    r"input_length=|tf\.keras\.|batch_input_shape|reset_states\("
+)
 
 
 def _nb(path: Path) -> dict:
@@ -44,9 +46,9 @@ def test_kernelspec_is_python3(path):
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_first_code_cell_imports_rnnbook_before_keras_and_seeds(path):
     first = _code(_nb(path))[0]
-    lines = [l.strip() for l in first.splitlines()]
-    rn = next(i for i, l in enumerate(lines) if re.match(r"(import rnnbook|from rnnbook)", l))
-    tf = [i for i, l in enumerate(lines) if re.match(r"(import|from) (keras|tensorflow)", l)]
+    lines = [line.strip() for line in first.splitlines()]
+    rn = next(i for i, s in enumerate(lines) if re.match(r"(import rnnbook|from rnnbook)", s))
+    tf = [i for i, s in enumerate(lines) if re.match(r"(import|from) (keras|tensorflow)", s)]
     assert all(rn < i for i in tf), "import rnnbook before keras/tensorflow (it sets the log level)"
     assert "set_seed(" in "".join(_code(_nb(path))[:2])
 
@@ -54,8 +56,8 @@ def test_first_code_cell_imports_rnnbook_before_keras_and_seeds(path):
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_no_keras2_api(path):
     for k, src in enumerate(_code(_nb(path))):
-        lines = [l for l in src.splitlines() if not l.lstrip().startswith("#")]
-        hits = [l for l in lines if KERAS2.search(l)]
+        lines = [line for line in src.splitlines() if not line.lstrip().startswith("#")]
+        hits = [line for line in lines if KERAS2.search(line)]
         assert not hits, f"cell {k}: {hits}"
 
 

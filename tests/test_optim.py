@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import warnings
 
+from rnnbook import optim
+
 import numpy as np
 import pytest
-
-from rnnbook import optim
 
 
 def test_clipping_global_keeps_direction_per_tensor_does_not():
@@ -37,8 +37,10 @@ def test_clipping_matches_keras_optimizers():
     rng = np.random.default_rng(5)
     shapes = [(3, 4), (4, 4), (4,)]
     grads = [rng.normal(size=s).astype(np.float32) * f for s, f in zip(shapes, (5.0, 0.1, 1.0))]
-    for kw, ref in (({"clipnorm": 1.0}, optim.clip_by_norm_per_tensor(grads, 1.0)),
-                    ({"global_clipnorm": 1.0}, optim.clip_by_global_norm(grads, 1.0)[0])):
+    for kw, ref in (
+        ({"clipnorm": 1.0}, optim.clip_by_norm_per_tensor(grads, 1.0)),
+        ({"global_clipnorm": 1.0}, optim.clip_by_global_norm(grads, 1.0)[0]),
+    ):
         vars_ = [keras.Variable(np.zeros(s, dtype=np.float32)) for s in shapes]
         opt = keras.optimizers.SGD(learning_rate=1.0, **kw)
         opt.apply_gradients(zip([keras.ops.convert_to_tensor(g) for g in grads], vars_))

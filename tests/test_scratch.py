@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import numpy as np
-import pytest
-
 import rnnbook  # noqa: F401  (sets the TensorFlow log level before keras is imported)
 from rnnbook import scratch
 from rnnbook.gradcheck import numerical_gradient, relative_error
 from rnnbook.keras_interop import keras_rnn_states, make_keras_rnn
+
+import numpy as np
+import pytest
 
 B, T, D, H = 3, 5, 4, 6
 
@@ -17,14 +17,24 @@ def _params(cell: str, rng: np.random.Generator, scale: float = 0.5) -> dict[str
     """Random float64 inputs and weights for one cell, in the scratch functions' layout."""
     p = {"x": rng.normal(size=(B, T, D)), "h0": rng.normal(size=(B, H)) * 0.5}
     if cell == "rnn":
-        p |= {"W_xh": rng.normal(size=(D, H)) * scale, "W_hh": rng.normal(size=(H, H)) * scale,
-              "b_h": rng.normal(size=H) * 0.1}
+        p |= {
+            "W_xh": rng.normal(size=(D, H)) * scale,
+            "W_hh": rng.normal(size=(H, H)) * scale,
+            "b_h": rng.normal(size=H) * 0.1,
+        }
     elif cell == "lstm":
-        p |= {"c0": rng.normal(size=(B, H)) * 0.5, "W": rng.normal(size=(D, 4 * H)) * scale,
-              "U": rng.normal(size=(H, 4 * H)) * scale, "b": rng.normal(size=4 * H) * 0.1}
+        p |= {
+            "c0": rng.normal(size=(B, H)) * 0.5,
+            "W": rng.normal(size=(D, 4 * H)) * scale,
+            "U": rng.normal(size=(H, 4 * H)) * scale,
+            "b": rng.normal(size=4 * H) * 0.1,
+        }
     else:
-        p |= {"W": rng.normal(size=(D, 3 * H)) * scale, "U": rng.normal(size=(H, 3 * H)) * scale,
-              "b": rng.normal(size=(2, 3 * H)) * 0.1}
+        p |= {
+            "W": rng.normal(size=(D, 3 * H)) * scale,
+            "U": rng.normal(size=(H, 3 * H)) * scale,
+            "b": rng.normal(size=(2, 3 * H)) * 0.1,
+        }
     return p
 
 
@@ -90,9 +100,11 @@ def test_forward_equals_keras_default_initialisation():
 
     rng = np.random.default_rng(4)
     x = rng.normal(size=(B, T, D)).astype("float32")
-    for cell, layer in [("rnn", keras.layers.SimpleRNN(H, return_sequences=True)),
-                        ("lstm", keras.layers.LSTM(H, return_sequences=True)),
-                        ("gru", keras.layers.GRU(H, return_sequences=True))]:
+    for cell, layer in [
+        ("rnn", keras.layers.SimpleRNN(H, return_sequences=True)),
+        ("lstm", keras.layers.LSTM(H, return_sequences=True)),
+        ("gru", keras.layers.GRU(H, return_sequences=True)),
+    ]:
         h_keras = np.asarray(layer(x))
         zeros = [np.zeros((B, H))] * (2 if cell == "lstm" else 1)
         h_np, _ = ORDER[cell][1](x, *zeros, *layer.get_weights())
@@ -121,33 +133,94 @@ def test_lstm_cache_holds_gates_and_cell_state():
 @pytest.mark.parametrize(
     "call,match",
     [
-        (lambda: scratch.rnn_forward(np.zeros((2, 3)), np.zeros((2, 4)), np.zeros((3, 4)),
-                                     np.zeros((4, 4)), np.zeros(4)),
-         r"x must have shape \(batch, time, features\).*got \(2, 3\)"),
-        (lambda: scratch.rnn_forward(np.zeros((2, 3, 5)), np.zeros((2, 4)), np.zeros((3, 4)),
-                                     np.zeros((4, 4)), np.zeros(4)),
-         r"W_xh must have shape \(D, H\) = \(5, H\), got \(3, 4\)"),
-        (lambda: scratch.rnn_forward(np.zeros((2, 3, 5)), np.zeros((2, 4)), np.zeros((5, 4)),
-                                     np.zeros((4, 3)), np.zeros(4)),
-         r"W_hh must have shape \(H, H\) = \(4, 4\), got \(4, 3\)"),
-        (lambda: scratch.rnn_forward(np.zeros((2, 3, 5)), np.zeros((1, 4)), np.zeros((5, 4)),
-                                     np.zeros((4, 4)), np.zeros(4)),
-         r"h0 must have shape \(B, H\) = \(2, 4\), got \(1, 4\)"),
-        (lambda: scratch.rnn_forward(np.zeros((2, 3, 5)), np.zeros((2, 4)), np.zeros((5, 4)),
-                                     np.zeros((4, 4)), np.zeros(3)),
-         r"b_h must have shape \(H,\) = \(4,\), got \(3,\)"),
-        (lambda: scratch.lstm_forward(np.zeros((2, 3, 5)), np.zeros((2, 4)), np.zeros((2, 4)),
-                                      np.zeros((5, 12)), np.zeros((4, 16)), np.zeros(16)),
-         r"U must have shape \(H, 4H\) = \(3, 12\), got \(4, 16\)"),
-        (lambda: scratch.lstm_forward(np.zeros((2, 3, 5)), np.zeros((2, 4)), np.zeros((2, 3)),
-                                      np.zeros((5, 16)), np.zeros((4, 16)), np.zeros(16)),
-         r"c0 must have shape \(B, H\) = \(2, 4\), got \(2, 3\)"),
-        (lambda: scratch.gru_forward(np.zeros((2, 3, 5)), np.zeros((2, 4)), np.zeros((5, 12)),
-                                     np.zeros((4, 12)), np.zeros(12)),
-         r"b must have shape \(2, 3H\) = \(2, 12\), got \(12,\)"),
-        (lambda: scratch.gru_forward(np.zeros((2, 3, 5)), np.zeros((2, 4)), np.zeros((5, 13)),
-                                     np.zeros((4, 12)), np.zeros((2, 12))),
-         r"W must have shape \(D, 3H\) = \(5, 3\*H\), got \(5, 13\)"),
+        (
+            lambda: scratch.rnn_forward(
+                np.zeros((2, 3)), np.zeros((2, 4)), np.zeros((3, 4)), np.zeros((4, 4)), np.zeros(4)
+            ),
+            r"x must have shape \(batch, time, features\).*got \(2, 3\)",
+        ),
+        (
+            lambda: scratch.rnn_forward(
+                np.zeros((2, 3, 5)),
+                np.zeros((2, 4)),
+                np.zeros((3, 4)),
+                np.zeros((4, 4)),
+                np.zeros(4),
+            ),
+            r"W_xh must have shape \(D, H\) = \(5, H\), got \(3, 4\)",
+        ),
+        (
+            lambda: scratch.rnn_forward(
+                np.zeros((2, 3, 5)),
+                np.zeros((2, 4)),
+                np.zeros((5, 4)),
+                np.zeros((4, 3)),
+                np.zeros(4),
+            ),
+            r"W_hh must have shape \(H, H\) = \(4, 4\), got \(4, 3\)",
+        ),
+        (
+            lambda: scratch.rnn_forward(
+                np.zeros((2, 3, 5)),
+                np.zeros((1, 4)),
+                np.zeros((5, 4)),
+                np.zeros((4, 4)),
+                np.zeros(4),
+            ),
+            r"h0 must have shape \(B, H\) = \(2, 4\), got \(1, 4\)",
+        ),
+        (
+            lambda: scratch.rnn_forward(
+                np.zeros((2, 3, 5)),
+                np.zeros((2, 4)),
+                np.zeros((5, 4)),
+                np.zeros((4, 4)),
+                np.zeros(3),
+            ),
+            r"b_h must have shape \(H,\) = \(4,\), got \(3,\)",
+        ),
+        (
+            lambda: scratch.lstm_forward(
+                np.zeros((2, 3, 5)),
+                np.zeros((2, 4)),
+                np.zeros((2, 4)),
+                np.zeros((5, 12)),
+                np.zeros((4, 16)),
+                np.zeros(16),
+            ),
+            r"U must have shape \(H, 4H\) = \(3, 12\), got \(4, 16\)",
+        ),
+        (
+            lambda: scratch.lstm_forward(
+                np.zeros((2, 3, 5)),
+                np.zeros((2, 4)),
+                np.zeros((2, 3)),
+                np.zeros((5, 16)),
+                np.zeros((4, 16)),
+                np.zeros(16),
+            ),
+            r"c0 must have shape \(B, H\) = \(2, 4\), got \(2, 3\)",
+        ),
+        (
+            lambda: scratch.gru_forward(
+                np.zeros((2, 3, 5)),
+                np.zeros((2, 4)),
+                np.zeros((5, 12)),
+                np.zeros((4, 12)),
+                np.zeros(12),
+            ),
+            r"b must have shape \(2, 3H\) = \(2, 12\), got \(12,\)",
+        ),
+        (
+            lambda: scratch.gru_forward(
+                np.zeros((2, 3, 5)),
+                np.zeros((2, 4)),
+                np.zeros((5, 13)),
+                np.zeros((4, 12)),
+                np.zeros((2, 12)),
+            ),
+            r"W must have shape \(D, 3H\) = \(5, 3\*H\), got \(5, 13\)",
+        ),
     ],
 )
 def test_wrong_shapes_name_expected_and_actual(call, match):
@@ -161,7 +234,9 @@ def test_backward_rejects_wrong_upstream_shape(cell):
     names, fwd, bwd = ORDER[cell]
     p = _params(cell, rng)
     h, cache = fwd(*(p[n] for n in names))
-    with pytest.raises(ValueError, match=r"dh must have shape \(B, T, H\) = \(3, 5, 6\), got \(3, 6\)"):
+    with pytest.raises(
+        ValueError, match=r"dh must have shape \(B, T, H\) = \(3, 5, 6\), got \(3, 6\)"
+    ):
         bwd(np.zeros((B, H)), cache)
 
 
@@ -192,7 +267,9 @@ def test_rnn_step_is_one_step_of_rnn_forward():
         np.testing.assert_array_equal(h_prev, h[:, t])
     with pytest.raises(ValueError, match=r"x_t must have shape \(B, D\) = \(B, 4\), got \(3, 5\)"):
         scratch.rnn_step(np.zeros((3, 5)), p["h0"], p["W_xh"], p["W_hh"], p["b_h"])
-    with pytest.raises(ValueError, match=r"h_prev must have shape \(B, H\) = \(3, 6\), got \(3, 7\)"):
+    with pytest.raises(
+        ValueError, match=r"h_prev must have shape \(B, H\) = \(3, 6\), got \(3, 7\)"
+    ):
         scratch.rnn_step(p["x"][:, 0], np.zeros((3, 7)), p["W_xh"], p["W_hh"], p["b_h"])
 
 
@@ -255,7 +332,12 @@ def test_softmax_cross_entropy_rejects_bad_input():
 def test_init_rnn_params_follows_keras_defaults():
     p = scratch.init_rnn_params(np.random.default_rng(0), D=20, H=30, K=10)
     assert {k: v.shape for k, v in p.items()} == {
-        "W_xh": (20, 30), "W_hh": (30, 30), "b_h": (30,), "W_hy": (30, 10), "b_y": (10,)}
+        "W_xh": (20, 30),
+        "W_hh": (30, 30),
+        "b_h": (30,),
+        "W_hy": (30, 10),
+        "b_y": (10,),
+    }
     np.testing.assert_allclose(p["W_hh"] @ p["W_hh"].T, np.eye(30), atol=1e-12)  # orthogonal
     assert np.abs(p["W_xh"]).max() <= np.sqrt(6 / 50)
     assert np.abs(p["W_xh"]).max() > 0.9 * np.sqrt(6 / 50)  # uniform up to the Glorot limit
@@ -265,3 +347,16 @@ def test_init_rnn_params_follows_keras_defaults():
     assert set(scratch.init_rnn_params(np.random.default_rng(0), 2, 3)) == {"W_xh", "W_hh", "b_h"}
     with pytest.raises(ValueError, match="H must be an integer >= 1"):
         scratch.init_rnn_params(np.random.default_rng(0), 2, 0)
+
+
+def test_sigmoid_saturates_where_its_docstring_says():
+    s = scratch.sigmoid(np.array([36.0, 38.0, -744.0, -746.0]))
+    assert s[0] < 1.0 and s[1] == 1.0  # 1 + exp(-a) rounds to 1 beyond about 37
+    assert s[2] > 0.0 and s[3] == 0.0  # exp(a) underflows to 0 beyond about 745
+
+
+def test_rnn_step_names_a_one_dimensional_W_xh():
+    with pytest.raises(ValueError, match=r"W_xh must have shape \(D, H\), got \(4,\)"):
+        scratch.rnn_step(
+            np.zeros((3, 4)), np.zeros((3, 6)), np.zeros(4), np.zeros((6, 6)), np.zeros(6)
+        )

@@ -1,16 +1,20 @@
 import random
 
+import rnnbook
+
 import numpy as np
 import pytest
-
-import rnnbook
 
 
 def _draws():
     import keras
 
-    return (random.random(), np.random.rand(), float(keras.random.uniform(())),
-            np.asarray(keras.layers.Dense(3, kernel_initializer="glorot_uniform")(np.ones((1, 2)))))
+    return (
+        random.random(),
+        np.random.rand(),
+        float(keras.random.uniform(())),
+        np.asarray(keras.layers.Dense(3, kernel_initializer="glorot_uniform")(np.ones((1, 2)))),
+    )
 
 
 def test_set_seed_makes_python_numpy_and_keras_repeat():
@@ -39,8 +43,9 @@ def test_two_seeded_training_runs_are_identical():
         rnnbook.set_seed(7)
         x = np.random.rand(64, 6, 3).astype("float32")
         y = np.random.rand(64, 1).astype("float32")
-        model = keras.Sequential([keras.Input((6, 3)), keras.layers.SimpleRNN(5),
-                                  keras.layers.Dense(1)])
+        model = keras.Sequential(
+            [keras.Input((6, 3)), keras.layers.SimpleRNN(5), keras.layers.Dense(1)]
+        )
         model.compile("adam", "mse")
         model.fit(x, y, epochs=2, batch_size=16, verbose=0)  # shuffles: seeded too
         return model.get_weights()
@@ -63,7 +68,7 @@ def test_plot_helpers_draw_what_they_are_given():
 
     fig, axes = rp.subplots(2, 2)
     ax = rp.plot_history({"loss": [3, 2, 1], "val_loss": [3, 2.5, 2]}, ax=axes[0, 0], logy=True)
-    assert [len(l.get_xdata()) for l in ax.lines] == [3, 3]
+    assert [len(line.get_xdata()) for line in ax.lines] == [3, 3]
     assert ax.get_yscale() == "log"
     rp.plot_heatmap(np.zeros((4, 10)), ax=axes[0, 1])
     assert axes[0, 1].images[0].get_array().shape == (4, 10)
@@ -73,7 +78,7 @@ def test_plot_helpers_draw_what_they_are_given():
     np.testing.assert_array_equal(axes[1, 1].lines[0].get_ydata(), [0, 1, 4, 9, 16])
     with pytest.raises(KeyError, match="accuracy"):
         rp.plot_history({"loss": [1]}, "accuracy")
-    with pytest.raises(ValueError, match=r"cm must have shape \(3, 3\), got \(2, 2\)"):
+    with pytest.raises(ValueError, match=r"cm must have shape \(K, K\) = \(3, 3\), got \(2, 2\)"):
         rp.plot_confusion_matrix(np.eye(2), ["a", "b", "c"])
     import matplotlib.pyplot as plt
 
@@ -81,9 +86,9 @@ def test_plot_helpers_draw_what_they_are_given():
 
 
 def test_style_is_applied_on_import():
-    import matplotlib.pyplot as plt
-
     from rnnbook import plotting as rp
+
+    import matplotlib.pyplot as plt
 
     plt.rcdefaults()
     rp.use_style()

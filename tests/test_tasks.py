@@ -1,7 +1,7 @@
+from rnnbook.tasks import adding_problem, copy_task
+
 import numpy as np
 import pytest
-
-from rnnbook.tasks import adding_problem, copy_task
 
 
 def test_adding_problem_shapes_marks_and_targets():
@@ -53,3 +53,10 @@ def test_copy_task_layout():
 def test_copy_task_rejects_bad_sizes():
     with pytest.raises(ValueError, match="delay"):
         copy_task(3, delay=0)
+
+
+def test_sizes_are_named_in_the_errors():
+    with pytest.raises(ValueError, match=r"T must be an integer >= 2, got 1"):
+        adding_problem(5, 1)
+    with pytest.raises(ValueError, match=r"n_symbols must be an integer >= 1, got 2\.0"):
+        copy_task(3, delay=2, n_symbols=2.0)

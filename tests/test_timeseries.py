@@ -8,11 +8,11 @@ recovers the coefficients of a synthetic AR process.
 
 from __future__ import annotations
 
-import numpy as np
-import pytest
-
 import rnnbook  # noqa: F401  (sets the TensorFlow log level before keras is imported)
 from rnnbook import timeseries as ts
+
+import numpy as np
+import pytest
 
 
 # --------------------------------------------------------------------------- windows
@@ -23,7 +23,7 @@ def test_window_arrays_target_is_horizon_steps_after_last_input(window, horizon)
     n = len(series) - window - horizon + 1
     assert x.shape == (n, window) and y.shape == (n,)
     for i in range(n):
-        np.testing.assert_array_equal(x[i], series[i:i + window])
+        np.testing.assert_array_equal(x[i], series[i : i + window])
         last_index = x[i, -1] / 10.0
         assert y[i] / 10.0 == last_index + horizon
 
@@ -61,9 +61,12 @@ def test_multistep_arrays():
 
 @pytest.mark.parametrize("bad", [np.zeros((10, 2)), np.zeros(())])
 def test_window_functions_reject_non_1d(bad):
-    for fn in (lambda s: ts.window_arrays(s, 3), lambda s: ts.make_windows(s, 3),
-               lambda s: ts.multistep_arrays(s, 3, 2)):
-        with pytest.raises(ValueError, match=r"expected shape \(T,\)"):
+    for fn in (
+        lambda s: ts.window_arrays(s, 3),
+        lambda s: ts.make_windows(s, 3),
+        lambda s: ts.multistep_arrays(s, 3, 2),
+    ):
+        with pytest.raises(ValueError, match=r"must have shape \(T,\)"):
             fn(bad)
 
 
@@ -96,7 +99,7 @@ def test_chronological_split_errors():
         ts.chronological_split(np.arange(10.0), (0.5, 0.2, 0.2))
     with pytest.raises(ValueError, match="context"):
         ts.chronological_split(np.arange(10.0), (0.6, 0.2, 0.2), context=7)
-    with pytest.raises(ValueError, match=r"expected shape \(T,\)"):
+    with pytest.raises(ValueError, match=r"must have shape \(T,\)"):
         ts.chronological_split(np.zeros((10, 1)), (0.6, 0.2, 0.2))
 
 
@@ -129,7 +132,7 @@ def test_split_then_standardize_ignores_validation_and_test_values():
 def test_standardizer_errors():
     with pytest.raises(ValueError, match="constant"):
         ts.Standardizer.fit(np.ones(5))
-    with pytest.raises(ValueError, match=r"expected shape \(T,\)"):
+    with pytest.raises(ValueError, match=r"must have shape \(T,\)"):
         ts.Standardizer.fit(np.ones((5, 2)))
 
 
@@ -139,7 +142,7 @@ def _ar_process(coef, intercept, n, noise, seed):
     p = len(coef)
     s = np.zeros(n + 200)
     for t in range(p, len(s)):
-        s[t] = intercept + s[t - p:t][::-1] @ coef + noise * rng.normal()
+        s[t] = intercept + s[t - p : t][::-1] @ coef + noise * rng.normal()
     return s[200:]
 
 
@@ -166,9 +169,9 @@ def test_ar_predict_matches_the_recursion_and_window_layout():
     expected = 1.0 + 0.5 * x[:, -1] + 0.2 * x[:, -2] - 0.1 * x[:, -3]
     np.testing.assert_allclose(model.predict(x), expected)
     np.testing.assert_allclose(model.predict(x[..., None]), expected)  # (n, window, 1) too
-    with pytest.raises(ValueError, match=r"at least 3"):
+    with pytest.raises(ValueError, match=r"window >= p = 3, got \(8, 2\)"):
         model.predict(x[:, :2])
-    with pytest.raises(ValueError, match=r"expected shape \(n, window\)"):
+    with pytest.raises(ValueError, match=r"must have shape \(n, window\)"):
         model.predict(np.zeros(5))
 
 
@@ -176,7 +179,7 @@ def test_persistence():
     x = np.arange(12.0).reshape(3, 4)
     np.testing.assert_array_equal(ts.persistence(x), [3.0, 7.0, 11.0])
     np.testing.assert_array_equal(ts.persistence(x[..., None]), [3.0, 7.0, 11.0])
-    with pytest.raises(ValueError, match=r"expected shape \(n, window\)"):
+    with pytest.raises(ValueError, match=r"must have shape \(n, window\)"):
         ts.persistence(np.zeros(4))
 
 
@@ -190,8 +193,9 @@ def test_iterate_forecast_with_ar_equals_the_noise_free_recursion():
         hist.append(0.3 + 1.5 * hist[-1] - 0.75 * hist[-2])
         np.testing.assert_allclose(out[:, k], hist[-1])
     # persistence iterated stays flat
-    np.testing.assert_array_equal(ts.iterate_forecast(ts.persistence, x, 3),
-                                  np.repeat(x[:, -1:], 3, axis=1))
+    np.testing.assert_array_equal(
+        ts.iterate_forecast(ts.persistence, x, 3), np.repeat(x[:, -1:], 3, axis=1)
+    )
 
 
 def test_iterate_forecast_accepts_keras_style_predictors():
@@ -207,3 +211,58 @@ def test_iterate_forecast_accepts_keras_style_predictors():
         ts.iterate_forecast(column_predictor, x, steps=0)
     with pytest.raises(ValueError, match=r"returned shape"):
         ts.iterate_forecast(lambda b: np.zeros((4, 2)), x, steps=2)
+
+
+# --------------------------------------------------------------------------- documented bounds
+@pytest.mark.parametrize("p", [1, 2, 5])
+def test_fit_ar_needs_2p_plus_2_values_as_its_docstring_says(p):
+    # T - p equations in p + 1 unknowns: T = 2p + 2 leaves one residual, T = 2p + 1 none
+    rng = np.random.default_rng(p)
+    model = ts.fit_ar(rng.normal(size=2 * p + 2), p)
+    assert model.p == p and np.all(np.isfinite(model.coef))
+    with pytest.raises(
+        ValueError,
+        match=rf"too short to fit AR\({p}\): {2 * p + 1} values, "
+        rf"need >= {2 * p + 2}",
+    ):
+        ts.fit_ar(rng.normal(size=2 * p + 1), p)
+    assert "T >= 2p + 2" in ts.fit_ar.__doc__
+
+
+def test_chronological_split_context_bound_is_min_of_a_and_b_minus_a():
+    series = np.arange(100.0)  # a = 70, b = 85: the bound min(a, b - a) = 15 is below a
+    _, val, test = ts.chronological_split(series, (0.7, 0.15, 0.15), context=15)
+    assert val[0] == 55 and test[0] == 70  # the test part's context is all of validation
+    with pytest.raises(
+        ValueError,
+        match=r"context must be an integer in \[0, min\(a, b - a\)\] "
+        r"= \[0, 15\], got 16",
+    ):
+        ts.chronological_split(series, (0.7, 0.15, 0.15), context=16)  # refused, though <= a
+    assert "0 <= context <= min(a, b - a)" in " ".join(ts.chronological_split.__doc__.split())
+
+
+@pytest.mark.parametrize("bad", [3.0, True, np.float64(2.0), "3"])
+def test_sizes_must_be_integers(bad):
+    s = np.arange(20.0)
+    for call, name in [
+        (lambda: ts.window_arrays(s, bad), "window"),
+        (lambda: ts.window_arrays(s, 3, bad), "horizon"),
+        (lambda: ts.multistep_arrays(s, 3, bad), "steps"),
+        (lambda: ts.fit_ar(s, bad), "p"),
+        (lambda: ts.iterate_forecast(ts.persistence, s.reshape(4, 5), bad), "steps"),
+        (lambda: ts.chronological_split(s, context=bad), "context"),
+    ]:
+        with pytest.raises(ValueError, match=rf"{name} must be an integer"):
+            call()
+
+
+def test_iterate_forecast_does_not_round_integer_windows():
+    x = np.arange(12).reshape(3, 4)  # int64 windows
+    out = ts.iterate_forecast(lambda b: b[:, -1] * 0.5, x, steps=3)
+    np.testing.assert_allclose(out, x[:, -1:] * 0.5 ** np.arange(1, 4))
+
+
+def test_standardizer_refuses_non_finite_training_data():
+    with pytest.raises(ValueError, match="non-finite"):
+        ts.Standardizer.fit(np.array([1.0, np.nan, 2.0]))
