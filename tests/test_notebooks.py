@@ -44,12 +44,19 @@ def test_kernelspec_is_python3(path):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
-def test_first_code_cell_imports_rnnbook_before_keras_and_seeds(path):
+def test_first_code_cell_imports_rnnbook_before_numpy_keras_tensorflow_and_seeds(path):
     first = _code(_nb(path))[0]
     lines = [line.strip() for line in first.splitlines()]
     rn = next(i for i, s in enumerate(lines) if re.match(r"(import rnnbook|from rnnbook)", s))
-    tf = [i for i, s in enumerate(lines) if re.match(r"(import|from) (keras|tensorflow)", s)]
-    assert all(rn < i for i in tf), "import rnnbook before keras/tensorflow (it sets the log level)"
+    libs = [
+        i
+        for i, s in enumerate(lines)
+        if re.match(r"(import|from) (keras|tensorflow|numpy|matplotlib|scipy)\b", s)
+    ]
+    assert all(rn < i for i in libs), (
+        "import rnnbook before numpy/keras/tensorflow: it sets their environment "
+        "(rnnbook.ENVIRONMENT) before they load"
+    )
     assert "set_seed(" in "".join(_code(_nb(path))[:2])
 
 
