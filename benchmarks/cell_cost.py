@@ -15,10 +15,10 @@ from __future__ import annotations
 import argparse
 import time
 
-import numpy as np
-
 import rnnbook  # noqa: F401  (log level before TensorFlow)
+
 import keras  # noqa: E402
+import numpy as np
 import tensorflow as tf  # noqa: E402
 
 
@@ -32,9 +32,11 @@ def main() -> None:
     args = ap.parse_args()
     rnnbook.set_seed(0)
     x = tf.constant(np.random.rand(args.batch, args.time, args.features).astype("float32"))
-    layers = {"SimpleRNN": keras.layers.SimpleRNN(args.units),
-              "GRU": keras.layers.GRU(args.units),
-              "LSTM": keras.layers.LSTM(args.units)}
+    layers = {
+        "SimpleRNN": keras.layers.SimpleRNN(args.units),
+        "GRU": keras.layers.GRU(args.units),
+        "LSTM": keras.layers.LSTM(args.units),
+    }
     steps = {}
     for name, layer in layers.items():
         layer.build((None, args.time, args.features))
@@ -54,8 +56,10 @@ def main() -> None:
             step(x)
             times[name].append(time.perf_counter() - t0)
     base = np.median(times["SimpleRNN"])
-    print(f"B={args.batch} T={args.time} D={args.features} H={args.units}, "
-          f"median of {args.repeats}, forward+backward")
+    print(
+        f"B={args.batch} T={args.time} D={args.features} H={args.units}, "
+        f"median of {args.repeats}, forward+backward"
+    )
     print(f"{'layer':10s} {'params':>8s} {'ms':>8s} {'ratio':>6s}")
     for name, layer in layers.items():
         med = np.median(times[name])

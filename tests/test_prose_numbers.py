@@ -119,46 +119,87 @@ ALLOW: dict[str, dict[str, str]] = {
 
 FENCE = re.compile(r"^(?P<fence>`{3,}|~{3,}|:{3,})\s*(?P<info>.*?)\s*$")
 DIRECTIVE = re.compile(r"^\{(?P<name>[\w:.+-]+)\}\s*(?P<arg>.*)$")
-RAW_DIRECTIVES = {"math", "code", "code-block", "code-cell", "sourcecode", "literalinclude",
-                  "raw", "bibliography", "eval-rst", "glossary", "mermaid", "graphviz",
-                  "csv-table", "list-table", "toctree", "tableofcontents"}
+RAW_DIRECTIVES = {
+    "math",
+    "code",
+    "code-block",
+    "code-cell",
+    "sourcecode",
+    "literalinclude",
+    "raw",
+    "bibliography",
+    "eval-rst",
+    "glossary",
+    "mermaid",
+    "graphviz",
+    "csv-table",
+    "list-table",
+    "toctree",
+    "tableofcontents",
+}
 PATH_ARG_DIRECTIVES = {"figure", "image", "include", "literalinclude", "glue:figure"}
 SOLUTION_TITLE = re.compile(r"^(Solution|Answer)s?\b", re.I)
-EXCLUDED_ROLE = re.compile(r"^(glue(:\w*)?|cite(:\w+)?|numref|ref|eq|doc|math|download|"
-                           r"prf:ref|external(:.*)?|any)$")
+EXCLUDED_ROLE = re.compile(
+    r"^(glue(:\w*)?|cite(:\w+)?|numref|ref|eq|doc|math|download|"
+    r"prf:ref|external(:.*)?|any)$"
+)
 
 NUM = r"\d+(?:[.,]\d+)*(?:[eE][-+−]?\d+)?"
 NUMBER = re.compile(r"(?<![\d.,])\d+(?:[.,]\d+)*(?:[eE][-+−]?\d+)?")
-MONTHS = ("january february march april may june july august september october november "
-          "december jan feb mar apr jun jul aug sep sept oct nov dec").split()
+MONTHS = (
+    "january february march april may june july august september october november "
+    "december jan feb mar apr jun jul aug sep sept oct nov dec"
+).split()
 
-REF_WORDS = (r"[Cc]hapters?|[Ss]ections?|[Ee]quations?|[Ee]qs?\.|[Ff]igs?\.|[Ff]igures?|"
-             r"[Tt]ables?|[Ee]xercises?|Parts?|[Ss]olutions?|[Aa]ppendi(?:x|ces)|[Pp]ages?|"
-             r"pp?\.|[Cc]h\.|[Ss]ec\.|[Tt]heorems?|[Ll]emmas?|[Aa]lgorithms?|[Ee]xamples?")
+REF_WORDS = (
+    r"[Cc]hapters?|[Ss]ections?|[Ee]quations?|[Ee]qs?\.|[Ff]igs?\.|[Ff]igures?|"
+    r"[Tt]ables?|[Ee]xercises?|Parts?|[Ss]olutions?|[Aa]ppendi(?:x|ces)|[Pp]ages?|"
+    r"pp?\.|[Cc]h\.|[Ss]ec\.|[Tt]heorems?|[Ll]emmas?|[Aa]lgorithms?|[Ee]xamples?"
+)
 REFNUM = r"\d+(?:\.\d+)*[a-z]?"
 ALLOW_RULES: list[tuple[str, re.Pattern]] = [
-    ("reference", re.compile(rf"(?:\b(?:{REF_WORDS})|§§?)\s*{REFNUM}"
-                             rf"(?:\s*(?:,|and|or|to|–|-|&)\s*{REFNUM})*")),
+    (
+        "reference",
+        re.compile(
+            rf"(?:\b(?:{REF_WORDS})|§§?)\s*{REFNUM}"
+            rf"(?:\s*(?:,|and|or|to|–|-|&)\s*{REFNUM})*"
+        ),
+    ),
     ("ordinal", re.compile(r"\b\d+(?:st|nd|rd|th)\s+(?:chapter|section|edition|part)\b", re.I)),
-    ("version", re.compile(r"\b(?:Python|Keras|TensorFlow|NumPy|SciPy|pandas|Jupyter Book|"
-                           r"myst-nb|MyST-NB|Sphinx|nbval|PyTorch|Matplotlib|tensorflow-cpu)"
-                           r"\s+v?\d+(?:\.\d+)*")),
+    (
+        "version",
+        re.compile(
+            r"\b(?:Python|Keras|TensorFlow|NumPy|SciPy|pandas|Jupyter Book|"
+            r"myst-nb|MyST-NB|Sphinx|nbval|PyTorch|Matplotlib|tensorflow-cpu)"
+            r"\s+v?\d+(?:\.\d+)*"
+        ),
+    ),
     ("seed", re.compile(r"\bseeds?[- ]\d+\b")),
-    ("shape", re.compile(r"\b\d+\s*[×x]\s*\d+(?:\s*[×x]\s*\d+)*\s+(?:matrix|matrices|array|"
-                         r"arrays|grid|block|blocks|image|images|table)\b")),
+    (
+        "shape",
+        re.compile(
+            r"\b\d+\s*[×x]\s*\d+(?:\s*[×x]\s*\d+)*\s+(?:matrix|matrices|array|"
+            r"arrays|grid|block|blocks|image|images|table)\b"
+        ),
+    ),
     ("dimension", re.compile(r"\b[1-3]-?D\b")),
     ("symbol = value", re.compile(rf"(?<![\w\\])[A-Za-zα-ωΑ-Ω](?:_\{{?\w+\}}?)?\s*=\s*[-−]?{NUM}")),
     ("reading time", re.compile(r"\b[Aa]bout\s+\d+\s+minutes\s+to\s+read\b")),
 ]
 APPROX_IN_MATH = re.compile(r"(?:\\approx|≈|\\simeq)\s*[-−]?\d+\.\d+")
 COUNT_IN_MATH = re.compile(r"(?<![\d.])(?:\d{1,3}(?:(?:\{,\}|\\,|,)\d{3})+|\d{5,})(?![\d.])")
-NUMBER_WORDS = ("two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-                "fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty "
-                "seventy eighty ninety hundred hundreds thousand thousands million millions "
-                "billion dozen dozens half third thirds quarter quarters").split()
-APPROX_WORDS = re.compile(r"\b(?:[Aa]bout|[Aa]pproximately|[Rr]oughly|[Aa]round|[Nn]early|"
-                          r"[Aa]lmost|[Cc]irca)\s+(?:an?\s+)?(?:{w})(?:[\s-]+(?:and\s+)?(?:{w}))*\b"
-                          .format(w="|".join(NUMBER_WORDS)))
+NUMBER_WORDS = (
+    "two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty "
+    "seventy eighty ninety hundred hundreds thousand thousands million millions "
+    "billion dozen dozens half third thirds quarter quarters"
+).split()
+APPROX_WORDS = re.compile(
+    r"\b(?:[Aa]bout|[Aa]pproximately|[Rr]oughly|[Aa]round|[Nn]early|"
+    r"[Aa]lmost|[Cc]irca)\s+(?:an?\s+)?(?:{w})(?:[\s-]+(?:and\s+)?(?:{w}))*\b".format(
+        w="|".join(NUMBER_WORDS)
+    )
+)
 
 
 def _blank(text: str, start: int, end: int) -> str:
@@ -176,9 +217,10 @@ def _blank_matches(text: str, pattern: re.Pattern, group: int = 0) -> str:
 @dataclass
 class Section:
     """Where the scanner is in a document: carried from one cell to the next."""
-    exercises: bool = False          # inside an ``Exercises`` section
+
+    exercises: bool = False  # inside an ``Exercises`` section
     inputs: set[str] = field(default_factory=set)  # numbers given by the current statements
-    after_solution: bool = False     # the last non-blank exercise line was in a solution
+    after_solution: bool = False  # the last non-blank exercise line was in a solution
 
 
 @dataclass
@@ -201,7 +243,7 @@ class Finding:
 
 @dataclass
 class Masked:
-    text: str                                  # the prose, everything else blanked
+    text: str  # the prose, everything else blanked
     kind: list[str] = field(default_factory=list)  # per line: "", "statement" or "solution"
     math: list[tuple[int, int, str]] = field(default_factory=list)  # math spans (start, end, src)
 
@@ -213,12 +255,12 @@ LABEL_LINE = re.compile(r"^\s*\([\w:.\-/]+\)=\s*$")
 OPTION_LINE = re.compile(r"^\s*:[\w-]+:")
 
 INLINE_PATTERNS = [
-    re.compile(r"<!--.*?-->", re.S),                         # (again, after fences)
-    re.compile(r"\{\{.*?\}\}", re.S),                        # substitutions
-    re.compile(r"\[\^[^\]]+\]"),                             # footnote labels
-    re.compile(r"<https?://[^>\s]+>"),                       # autolinks
-    re.compile(r"https?://[^\s)>\]]+"),                      # bare URLs
-    re.compile(r"</?[A-Za-z][^<>\n]*>"),                     # HTML tags
+    re.compile(r"<!--.*?-->", re.S),  # (again, after fences)
+    re.compile(r"\{\{.*?\}\}", re.S),  # substitutions
+    re.compile(r"\[\^[^\]]+\]"),  # footnote labels
+    re.compile(r"<https?://[^>\s]+>"),  # autolinks
+    re.compile(r"https?://[^\s)>\]]+"),  # bare URLs
+    re.compile(r"</?[A-Za-z][^<>\n]*>"),  # HTML tags
 ]
 ROLE = re.compile(r"\{(?P<name>[^{}\s`]+)\}(?P<ticks>`+)(?P<body>.*?)(?P=ticks)(?!`)", re.S)
 CODE_SPAN = re.compile(r"(?<!`)(?P<ticks>`+)(?!`)(?P<body>.+?)(?<!`)(?P=ticks)(?!`)", re.S)
@@ -244,7 +286,7 @@ def mask(src: str, section: Section) -> Masked:
         indent = len(body) - len(stripped)
         fm = FENCE.match(stripped)
         top = stack[-1] if stack else None
-        blank_line = " " * len(body) + line[len(body):]
+        blank_line = " " * len(body) + line[len(body) :]
         in_solution = any(f.solution for f in stack)
         kind.append("" if not section.exercises else "solution" if in_solution else "statement")
         if top is not None and top.raw:
@@ -261,26 +303,33 @@ def mask(src: str, section: Section) -> Masked:
                 stack.pop()
                 out.append(blank_line)
             elif not info and fence[0] == ":":
-                out.append(blank_line)         # a stray closing colon fence
+                out.append(blank_line)  # a stray closing colon fence
             else:
                 dm = DIRECTIVE.match(info)
-                if dm is None:                 # ```python, ```text, ...: code
+                if dm is None:  # ```python, ```text, ...: code
                     stack.append(Fence(fence[0], len(fence), raw=True, solution=False))
                     out.append(blank_line)
                 else:
                     name, arg = dm["name"], dm["arg"]
-                    raw = (name in RAW_DIRECTIVES or name.startswith("glue")
-                           or name.startswith("code"))
+                    raw = (
+                        name in RAW_DIRECTIVES or name.startswith("glue") or name.startswith("code")
+                    )
                     solution = bool(SOLUTION_TITLE.match(arg)) or in_solution
-                    stack.append(Fence(fence[0], len(fence), raw="math" if name == "math"
-                                       else raw, solution=solution))
+                    stack.append(
+                        Fence(
+                            fence[0],
+                            len(fence),
+                            raw="math" if name == "math" else raw,
+                            solution=solution,
+                        )
+                    )
                     if solution and section.exercises:
                         kind[-1] = "solution"
                     if raw or name in PATH_ARG_DIRECTIVES or not arg:
                         out.append(blank_line)
-                    else:                      # keep the title/caption, blank the markup
+                    else:  # keep the title/caption, blank the markup
                         start = len(body) - len(arg)
-                        out.append(" " * start + arg + line[len(body):])
+                        out.append(" " * start + arg + line[len(body) :])
             offset += len(line)
             continue
         if top is not None and top.options:
@@ -301,10 +350,10 @@ def mask(src: str, section: Section) -> Masked:
             nm = HEADING_NUMBER.match(stripped)
             if nm:
                 s = indent + nm.start(2)
-                line = line[:s] + " " * len(nm[2]) + line[s + len(nm[2]):]
+                line = line[:s] + " " * len(nm[2]) + line[s + len(nm[2]) :]
         lm = LIST_MARKER.match(line)
         if lm:
-            line = line[:lm.start(2)] + " " * len(lm[2]) + line[lm.end(2):]
+            line = line[: lm.start(2)] + " " * len(lm[2]) + line[lm.end(2) :]
         out.append(line)
         offset += len(line)
     text = "".join(out)
@@ -321,7 +370,7 @@ def mask(src: str, section: Section) -> Masked:
     text = _blank_matches(text, CODE_SPAN)
     for pattern in (DISPLAY_MATH, ENV_MATH, INLINE_MATH):
         for m in reversed(list(pattern.finditer(text))):
-            math.append((m.start(), m.end(), src[m.start():m.end()]))
+            math.append((m.start(), m.end(), src[m.start() : m.end()]))
             text = _blank(text, m.start(), m.end())
     text = _blank_matches(text, LINK_TARGET, "target")
     for pattern in INLINE_PATTERNS:
@@ -343,7 +392,7 @@ def _context(src: str, start: int, end: int, width: int = 45) -> str:
 def _is_name(text: str, start: int, end: int) -> bool:
     """Digits glued to letters before them (float64, W_2), or hyphened to an upper-case name
     (SST-2, SHA-256): part of a name. ``lag-12`` is a lag, not a name."""
-    before = text[max(0, start - 40):start]
+    before = text[max(0, start - 40) : start]
     if re.search(r"[A-Za-z_]\Z", before):
         return True
     word = re.search(r"([A-Za-z]+)-\Z", before)
@@ -354,16 +403,16 @@ def _is_year(text: str, start: int, end: int) -> bool:
     tok = text[start:end]
     if not re.fullmatch(r"(18|19|20)\d\d", tok):
         return False
-    if re.match(r"-\d", text[end:end + 2]):          # 1951-12: a month of the data
+    if re.match(r"-\d", text[end : end + 2]):  # 1951-12: a month of the data
         return False
-    if re.match(r"\s+[a-z]+s\b", text[end:end + 30]):  # 2000 months: a count, not a year
+    if re.match(r"\s+[a-z]+s\b", text[end : end + 30]):  # 2000 months: a count, not a year
         return False
-    words = re.findall(r"[A-Za-z]+", text[max(0, start - 12):start])
+    words = re.findall(r"[A-Za-z]+", text[max(0, start - 12) : start])
     return not (words and words[-1].lower() in MONTHS)
 
 
 def _is_zero_one(text: str, start: int, end: int) -> bool:
-    return text[start:end] in ("0", "1") and not re.match(r"\s?[%‰]", text[end:end + 2])
+    return text[start:end] in ("0", "1") and not re.match(r"\s?[%‰]", text[end : end + 2])
 
 
 def _allowed_spans(src: str, text: str, allow: dict[str, str]) -> list[tuple[int, int, str]]:
@@ -381,8 +430,9 @@ def _phrase_regex(phrase: str) -> re.Pattern:
     return re.compile(r"\s+".join(re.escape(w) for w in phrase.split()))
 
 
-def scan_markdown(src: str, section: Section | None = None, allow: dict[str, str] | None = None,
-                  cell: int = 0) -> list[Finding]:
+def scan_markdown(
+    src: str, section: Section | None = None, allow: dict[str, str] | None = None, cell: int = 0
+) -> list[Finding]:
     """Every typed number in one markdown cell, as ``Finding``s (empty when it is clean)."""
     section = section if section is not None else Section()
     allow = allow or {}
@@ -396,7 +446,7 @@ def scan_markdown(src: str, section: Section | None = None, allow: dict[str, str
         line_starts.append(pos)
         pos += len(raw)
         if kind == "statement" and raw.strip():
-            if section.after_solution:     # the next exercise: its own inputs
+            if section.after_solution:  # the next exercise: its own inputs
                 section.inputs.clear()
             given_text = ROLE.sub(" ", LIST_MARKER.sub(r"\1", raw))
             section.inputs |= set(NUMBER.findall(given_text))
@@ -419,13 +469,14 @@ def scan_markdown(src: str, section: Section | None = None, allow: dict[str, str
 
     for num in NUMBER.finditer(text):
         s, e = num.span()
-        if (_is_name(text, s, e) or _is_year(text, s, e) or _is_zero_one(text, s, e)
-                or exempt(s, e)):
+        if _is_name(text, s, e) or _is_year(text, s, e) or _is_zero_one(text, s, e) or exempt(s, e):
             continue
         findings.append(Finding(cell, s, src[s:e], _context(src, s, e)))
-    for a, b, msrc in m.math:
-        for pattern, rule in ((APPROX_IN_MATH, "typed approximate value in math"),
-                              (COUNT_IN_MATH, "typed count in math")):
+    for a, _b, msrc in m.math:
+        for pattern, rule in (
+            (APPROX_IN_MATH, "typed approximate value in math"),
+            (COUNT_IN_MATH, "typed count in math"),
+        ):
             for hit in pattern.finditer(msrc):
                 s, e = a + hit.start(), a + hit.end()
                 if not exempt(s, e):
@@ -434,8 +485,9 @@ def scan_markdown(src: str, section: Section | None = None, allow: dict[str, str
         s, e = hit.span()
         if m.kind[bisect.bisect_right(line_starts, s) - 1] == "statement" or exempt(s, e):
             continue
-        findings.append(Finding(cell, s, hit.group(), _context(src, s, e),
-                                "typed estimate in words"))
+        findings.append(
+            Finding(cell, s, hit.group(), _context(src, s, e), "typed estimate in words")
+        )
     return sorted(findings, key=lambda f: f.pos)
 
 
@@ -469,9 +521,11 @@ def report(path: Path, findings: list[Finding]) -> str:
 def test_no_typed_numbers_in_prose(path):
     findings = scan_file(path)
     if findings:
-        pytest.fail("numbers in prose must be glued from the cell that computes them "
-                    "(see tests/test_prose_numbers.py for what is allowed):\n"
-                    + report(path, findings), pytrace=False)
+        pytest.fail(
+            "numbers in prose must be glued from the cell that computes them "
+            "(see tests/test_prose_numbers.py for what is allowed):\n" + report(path, findings),
+            pytrace=False,
+        )
 
 
 def test_allow_list_entries_are_used_and_explained():
@@ -481,12 +535,16 @@ def test_allow_list_entries_are_used_and_explained():
         assert path.exists(), f"ALLOW names a missing file {name}"
         text = path.read_text(encoding="utf-8")
         if path.suffix == ".ipynb":
-            text = "\n".join("".join(c["source"]) for c in json.loads(text)["cells"]
-                             if c["cell_type"] == "markdown")
+            text = "\n".join(
+                "".join(c["source"])
+                for c in json.loads(text)["cells"]
+                if c["cell_type"] == "markdown"
+            )
         for phrase, reason in entries.items():
             assert len(reason) > 15, f"{name}: {phrase!r} needs a reason"
             assert _phrase_regex(phrase).search(text), (
-                f"{name}: allow-list phrase {phrase!r} no longer occurs: remove it")
+                f"{name}: allow-list phrase {phrase!r} no longer occurs: remove it"
+            )
 
 
 # --------------------------------------------------------------------------------------
@@ -497,57 +555,65 @@ def _phrases(src: str, section: Section | None = None, allow=None) -> list[str]:
     return [f.phrase for f in scan_markdown(src, section, allow)]
 
 
-@pytest.mark.parametrize("src", [
-    "The model reaches {glue:text}`acc:.2f` on the test set.",
-    "It has {glue}`n_params` parameters and {glue:}`mae` error.",
-    "The slope is $\\tanh'(0) = 1$ and $$\\sum_{k=1}^{10} k = 55$$ holds.",
-    "An environment \\begin{align} x &= 2 \\\\ y &= 3 \\end{align} is math.",
-    "Call `fit(epochs=30, batch_size=128)` first.",
-    "As {cite:t}`elman1990finding` and {cite:p}`hochreiter1997long` showed.",
-    "See {numref}`fig-05-series`, {eq}`eq-02-params` and {doc}`bibliography`.",
-    "Elman (1990) and Jordan (1986) and Smith (1997a) wrote it in the 1990s.",
-    "Chapter 4 and section 2.1, §3.1, eq. 3, Fig. 2, Table 1, exercise 5, chapters 6 and 10.",
-    "The [notes of 2019](https://example.org/a/2/b3.html) explain it.",
-    "<!-- 0.52 was the old value --> Nothing typed here.",
-    "1. First item\n2. Second item\n",
-    "**1. A fact.** Text.\n\n**2. Another fact.** Text.\n",
-    "float64 and float32, SST-2, SHA-256, a 1-D array, Keras 3 and Python 3.11.",
-    "The state starts at 0 and probabilities lie between 0 and 1.",
-    "With k = 1 the horizon is the next month.",
-    "A 2 × 2 matrix is enough.",
-    "Trained from seed 0, like the seed-0 network.",
-    "**Prerequisites.** About 40 minutes to read and run.",
-])
+@pytest.mark.parametrize(
+    "src",
+    [
+        "The model reaches {glue:text}`acc:.2f` on the test set.",
+        "It has {glue}`n_params` parameters and {glue:}`mae` error.",
+        "The slope is $\\tanh'(0) = 1$ and $$\\sum_{k=1}^{10} k = 55$$ holds.",
+        "An environment \\begin{align} x &= 2 \\\\ y &= 3 \\end{align} is math.",
+        "Call `fit(epochs=30, batch_size=128)` first.",
+        "As {cite:t}`elman1990finding` and {cite:p}`hochreiter1997long` showed.",
+        "See {numref}`fig-05-series`, {eq}`eq-02-params` and {doc}`bibliography`.",
+        "Elman (1990) and Jordan (1986) and Smith (1997a) wrote it in the 1990s.",
+        "Chapter 4 and section 2.1, §3.1, eq. 3, Fig. 2, Table 1, exercise 5, chapters 6 and 10.",
+        "The [notes of 2019](https://example.org/a/2/b3.html) explain it.",
+        "<!-- 0.52 was the old value --> Nothing typed here.",
+        "1. First item\n2. Second item\n",
+        "**1. A fact.** Text.\n\n**2. Another fact.** Text.\n",
+        "float64 and float32, SST-2, SHA-256, a 1-D array, Keras 3 and Python 3.11.",
+        "The state starts at 0 and probabilities lie between 0 and 1.",
+        "With k = 1 the horizon is the next month.",
+        "A 2 × 2 matrix is enough.",
+        "Trained from seed 0, like the seed-0 network.",
+        "**Prerequisites.** About 40 minutes to read and run.",
+    ],
+)
 def test_scanner_passes_non_results(src):
     assert _phrases(src) == []
 
 
-@pytest.mark.parametrize("src, typed", [
-    ("The median norm of this run is about 0.52.", ["0.52"]),
-    ("The model has 33 parameters.", ["33"]),
-    ("By 36 months it is gone.", ["36"]),
-    ("A uniform guess would cost about 6 bits.", ["6"]),
-    ("It is 16,640 for the cell plus 129 for the head.", ["16,640", "129"]),
-    ("Only 1 % of the units saturate.", ["1"]),
-    ("The series runs from January 1749 to December 1983.", ["1749", "1983"]),
-    ("Shown from the origin 1951-12 on.", ["1951", "12"]),
-    ("the lag-12 autocorrelation", ["12"]),
-    ("the last 15 % of the months", ["15"]),
-    ("We train with learning rate 0.2.", ["0.2"]),
-    ("A loss of 3e-4 at the end.", ["3e-4"]),
-    ("Here $\\lVert DADA\\rVert_2 \\approx 5.1$.", ["\\approx 5.1"]),
-    ("with about two thousand windows", ["about two thousand"]),
-    ("Chapter 4 says the loss is 0.31.", ["0.31"]),
-    ("{glue:text}`a` against 0.7 for the other.", ["0.7"]),
-])
+@pytest.mark.parametrize(
+    "src, typed",
+    [
+        ("The median norm of this run is about 0.52.", ["0.52"]),
+        ("The model has 33 parameters.", ["33"]),
+        ("By 36 months it is gone.", ["36"]),
+        ("A uniform guess would cost about 6 bits.", ["6"]),
+        ("It is 16,640 for the cell plus 129 for the head.", ["16,640", "129"]),
+        ("Only 1 % of the units saturate.", ["1"]),
+        ("The series runs from January 1749 to December 1983.", ["1749", "1983"]),
+        ("Shown from the origin 1951-12 on.", ["1951", "12"]),
+        ("the lag-12 autocorrelation", ["12"]),
+        ("the last 15 % of the months", ["15"]),
+        ("We train with learning rate 0.2.", ["0.2"]),
+        ("A loss of 3e-4 at the end.", ["3e-4"]),
+        ("Here $\\lVert DADA\\rVert_2 \\approx 5.1$.", ["\\approx 5.1"]),
+        ("with about two thousand windows", ["about two thousand"]),
+        ("Chapter 4 says the loss is 0.31.", ["0.31"]),
+        ("{glue:text}`a` against 0.7 for the other.", ["0.7"]),
+    ],
+)
 def test_scanner_flags_typed_numbers(src, typed):
     assert _phrases(src) == typed
 
 
 def test_code_blocks_math_blocks_and_directive_options_are_skipped():
-    src = ("Text.\n\n```python\nx = 0.52\n```\n\n```{math}\n:label: eq-7\nh = 3.5 x\n```\n\n"
-           "```{figure} figs/plot_42.png\n:width: 80%\n:name: fig-3\n\nCaption without digits.\n```\n"
-           "(sec-2)=\n## Next\n")
+    src = (
+        "Text.\n\n```python\nx = 0.52\n```\n\n```{math}\n:label: eq-7\nh = 3.5 x\n```\n\n"
+        "```{figure} figs/plot_42.png\n:width: 80%\n:name: fig-3\n\nCaption without digits.\n```\n"
+        "(sec-2)=\n## Next\n"
+    )
     assert _phrases(src) == []
 
 
@@ -558,10 +624,12 @@ def test_prose_inside_a_directive_is_scanned():
 
 def test_exercise_statements_are_inputs_but_solutions_are_scanned():
     section = Section()
-    src = ("## Exercises\n\n1. Train for 20 steps with `SimpleRNN(128)`.\n\n"
-           ":::{dropdown} Solution 1\nAfter 20 steps the 128 units reach 0.42.\n:::\n\n"
-           "2. Use $s = 0.5$.\n\n:::{dropdown} Solution 2\nWith 0.5, not 20, it is 3.\n:::\n\n"
-           "## References\n\nA stray 17.\n")
+    src = (
+        "## Exercises\n\n1. Train for 20 steps with `SimpleRNN(128)`.\n\n"
+        ":::{dropdown} Solution 1\nAfter 20 steps the 128 units reach 0.42.\n:::\n\n"
+        "2. Use $s = 0.5$.\n\n:::{dropdown} Solution 2\nWith 0.5, not 20, it is 3.\n:::\n\n"
+        "## References\n\nA stray 17.\n"
+    )
     assert _phrases(src, section) == ["0.42", "20", "3", "17"]
     assert section.exercises is False
 
@@ -599,11 +667,13 @@ if __name__ == "__main__":  # write the full report: python tests/test_prose_num
 
     out = Path(sys.argv[1]) if len(sys.argv) > 1 else None
     found = {p: scan_file(p) for p in NOTEBOOKS + PAGES}
-    text = ("Typed numbers in the chapters' prose (tests/test_prose_numbers.py; the rules are in "
-            "its docstring).\nEach line: cell index (in the notebook's cell list), the phrase, "
-            "the rule, and the context with the phrase in ⟦ ⟧.\n\n"
-            + "\n\n".join(report(p, f) for p, f in found.items())
-            + f"\n\ntotal: {sum(len(f) for f in found.values())}\n")
+    text = (
+        "Typed numbers in the chapters' prose (tests/test_prose_numbers.py; the rules are in "
+        "its docstring).\nEach line: cell index (in the notebook's cell list), the phrase, "
+        "the rule, and the context with the phrase in ⟦ ⟧.\n\n"
+        + "\n\n".join(report(p, f) for p, f in found.items())
+        + f"\n\ntotal: {sum(len(f) for f in found.values())}\n"
+    )
     if out:
         out.write_text(text, encoding="utf-8")
     print(text)
