@@ -254,8 +254,8 @@ def _check_step(x_t: Any, h_prev: Any, W_xh: Any, W_hh: Any, b_h: Any) -> tuple[
 def rnn_step(x_t: Any, h_prev: Any, W_xh: Any, W_hh: Any, b_h: Any) -> np.ndarray:
     """One step of the Elman cell: ``h_t = tanh(x_t W_xh + h_{t-1} W_hh + b_h)``.
 
-    Elman (1990); chapter 2, §"The Elman cell", equation ``eq-elman``, and §"The cell in NumPy,
-    step by step" (shows this code); chapter 1, §"The recurrence". :func:`rnn_forward` applies
+    Elman (1990); equation ``eq-elman`` of chapter 1, §"The recurrence"; chapter 2, §"The
+    Elman cell" and §"The cell in NumPy, step by step" (shows this code). :func:`rnn_forward` applies
     this step ``T`` times (with the input products of all steps computed at once); a sampler
     calls it one character at a time (chapter 3, §"Training a character-level language
     model").
@@ -281,8 +281,8 @@ def rnn_forward(x: Any, h0: Any, W_xh: Any, W_hh: Any, b_h: Any) -> tuple[np.nda
     """Run an Elman (vanilla) RNN over a batch of sequences.
 
     ``h_t = tanh(x_t W_xh + h_{t-1} W_hh + b_h)`` for t = 1..T (Elman 1990; the book's
-    equation ``eq-elman``, chapter 2, §"The Elman cell"; implemented step by step in chapter 2,
-    §"The cell in NumPy, step by step", and used from chapter 1, §"The recurrence", on).
+    equation ``eq-elman``, chapter 1, §"The recurrence"; implemented step by step in chapter 2,
+    §"The cell in NumPy, step by step").
 
     Args:
         x: inputs ``(B, T, D)``, float (converted to float64).
