@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["glue", "to_python"]
+__all__ = ["glue", "to_python", "round_outward"]
 
 
 def to_python(value: Any) -> Any:
@@ -64,3 +64,41 @@ def glue(key: str, value: Any) -> Any:
     value = to_python(value)
     _myst_glue(key, value, display=False)
     return value
+
+
+def round_outward(value: Any, digits: int, direction: str) -> float:
+    """``value`` rounded to ``digits`` significant digits **away from the claim's edge**.
+
+    A bound quoted in the prose must stay a bound once printed: "at most 0.054" is false for
+    0.05415, which round-to-nearest prints as 0.054. Round an upper bound ``"up"`` and a lower
+    bound ``"down"`` before glueing it: ``round_outward(0.05415, 2, "up") == 0.055``.
+    CONTRIBUTING.md, "Numbers in the prose", states the rule; chapters 1-3 use it.
+
+    Args:
+        value: a finite real number (Python or NumPy scalar).
+        digits: significant digits to keep, ``>= 1``.
+        direction: ``"up"`` (towards +inf, for an upper bound) or ``"down"`` (towards -inf,
+            for a lower bound).
+
+    Returns:
+        A float with at most ``digits`` significant digits, ``>= value`` for ``"up"`` and
+        ``<= value`` for ``"down"`` (exactly ``value`` when it needs no more digits).
+
+    Raises:
+        ValueError: ``value`` is not finite, ``digits < 1``, or ``direction`` is neither.
+    """
+    from ._validate import one_of, positive_int
+
+    digits = positive_int("digits", digits)
+    one_of("direction", direction, ("up", "down"))
+    x = float(to_python(value))
+    if not np.isfinite(x):
+        raise ValueError(f"value must be finite, got {x!r}")
+    if x == 0.0:
+        return 0.0
+    scale = 10.0 ** (digits - 1 - int(np.floor(np.log10(abs(x)))))
+    # round first to 12 digits so that a value that is already short (0.25 = 0.2500000001
+    # in binary) is not pushed to the next step by representation error
+    scaled = round(x * scale, 12)
+    step = np.ceil(scaled) if direction == "up" else np.floor(scaled)
+    return float(step / scale)

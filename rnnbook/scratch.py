@@ -255,10 +255,10 @@ def rnn_step(x_t: Any, h_prev: Any, W_xh: Any, W_hh: Any, b_h: Any) -> np.ndarra
     """One step of the Elman cell: ``h_t = tanh(x_t W_xh + h_{t-1} W_hh + b_h)``.
 
     Elman (1990); equation ``eq-elman`` of chapter 1, §"The recurrence"; chapter 2, §"The
-    Elman cell" and §"The cell in NumPy, step by step" (shows this code). :func:`rnn_forward` applies
-    this step ``T`` times (with the input products of all steps computed at once); a sampler
-    calls it one character at a time (chapter 3, §"Training a character-level language
-    model").
+    Elman cell" and §"The cell in NumPy, step by step" (shows this code).
+    :func:`rnn_forward` applies this step ``T`` times (with the input products of all steps
+    computed at once); a sampler calls it one character at a time (chapter 3, §"Training a
+    character-level language model").
 
     Args:
         x_t: inputs of one step ``(B, D)``.

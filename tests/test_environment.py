@@ -98,3 +98,37 @@ def test_glue_values_are_plain_python():
     assert to_python("text") == "text"
     with pytest.raises(ValueError, match=r"scalar.*\(2,\)"):
         to_python(np.zeros(2))
+
+
+@pytest.mark.parametrize(
+    "value, digits, direction, expected",
+    [
+        (0.05415, 2, "up", 0.055),
+        (0.8560, 2, "down", 0.85),
+        (0.009818, 2, "up", 0.0099),
+        (3.09e-08, 1, "up", 4e-08),
+        (2.523, 2, "up", 2.6),
+        (0.25, 2, "up", 0.25),  # already short: unchanged
+        (-0.05415, 2, "up", -0.054),
+        (-0.05415, 2, "down", -0.055),
+        (np.float64(123.4), 2, "down", 120.0),
+        (0.0, 3, "up", 0.0),
+    ],
+)
+def test_round_outward_keeps_a_bound_a_bound(value, digits, direction, expected):
+    from rnnbook.book import round_outward
+
+    got = round_outward(value, digits, direction)
+    assert got == pytest.approx(expected, rel=1e-12)
+    assert (got >= value) if direction == "up" else (got <= value)
+
+
+def test_round_outward_rejects_bad_input():
+    from rnnbook.book import round_outward
+
+    with pytest.raises(ValueError, match="direction"):
+        round_outward(1.0, 2, "nearest")
+    with pytest.raises(ValueError, match="digits"):
+        round_outward(1.0, 0, "up")
+    with pytest.raises(ValueError, match="finite"):
+        round_outward(float("inf"), 2, "up")
