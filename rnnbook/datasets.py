@@ -158,6 +158,29 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
+def _download(url: str, sha256: str, name: str, folder: Path) -> None:
+    """Download ``name`` into ``folder`` through pooch (temporary file, checked, renamed)."""
+    import pooch
+    import requests
+
+    try:
+        pooch.retrieve(
+            url, known_hash=f"sha256:{sha256}", fname=name, path=folder, progressbar=False
+        )
+    except ValueError as err:  # pooch: downloaded bytes have the wrong hash (temp removed)
+        raise ChecksumError(
+            f"{name}: the file downloaded from {url} does not have the expected SHA-256 "
+            f"{sha256}; nothing was saved in {folder} ({err})."
+        ) from err
+    except (requests.exceptions.RequestException, OSError) as err:
+        raise DataUnavailableError(
+            f"{name} (SHA-256 {sha256}) is not in the data folder {folder} and could not be "
+            f"downloaded from {url}: {type(err).__name__}: {err}. Without a network, set "
+            f"{ENV_VAR} to a folder that holds the book's data files (layout "
+            f"'{name}'), e.g. export {ENV_VAR}=/path/to/shared/data."
+        ) from err
+
+
 def fetch(name: str) -> Path:
     """Return the local path of a registry file, downloading and verifying it if needed.
 
@@ -192,25 +215,17 @@ def fetch(name: str) -> Path:
             )
         return path
 
-    import pooch
-    import requests
-
+    # the folders a download creates, deepest first: removed again if it fails
+    new_dirs = [d for d in (path.parent, *path.parent.parents) if not d.exists()]
     try:
-        pooch.retrieve(
-            url, known_hash=f"sha256:{sha256}", fname=name, path=folder, progressbar=False
-        )
-    except ValueError as err:  # pooch: downloaded bytes have the wrong hash (temp removed)
-        raise ChecksumError(
-            f"{name}: the file downloaded from {url} does not have the expected SHA-256 "
-            f"{sha256}; nothing was saved in {folder} ({err})."
-        ) from err
-    except (requests.exceptions.RequestException, OSError) as err:
-        raise DataUnavailableError(
-            f"{name} (SHA-256 {sha256}) is not in the data folder {folder} and could not be "
-            f"downloaded from {url}: {type(err).__name__}: {err}. Without a network, set "
-            f"{ENV_VAR} to a folder that holds the book's data files (layout "
-            f"'{name}'), e.g. export {ENV_VAR}=/path/to/shared/data."
-        ) from err
+        _download(url, sha256, name, folder)
+    except BaseException:
+        for d in new_dirs:  # a failed download leaves nothing behind, not even a folder
+            try:
+                d.rmdir()
+            except OSError:
+                break
+        raise
     return path
 
 

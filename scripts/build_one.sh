@@ -19,5 +19,8 @@ chapters:
   - file: chapters/bibliography
 TOC
 cd "$out"
-jupyter-book build . -W -n --keep-going 2>&1 | grep -vE "MdParserConfig|NbParserConfig|IPKernelApp" | grep -iE "warning|error|finished|succeeded" || true
-echo "HTML: $out/_build/html/chapters/$name.html"
+status=0
+jupyter-book build . -W -n --keep-going > build.log 2>&1 || status=$?
+grep -vE "MdParserConfig|NbParserConfig|IPKernelApp" build.log | grep -iE "warning|error|finished|succeeded" || true
+echo "HTML: $out/_build/html/chapters/$name.html (log: $out/build.log)"
+exit "$status"

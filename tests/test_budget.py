@@ -26,6 +26,14 @@ def test_budgets_come_from_notebook_metadata(tmp_path):
     assert ct._over_budget() == ["light.ipynb: 121.0 s > 120 s"]
 
 
+def test_the_whole_book_has_a_budget_too(tmp_path):
+    ct = _load_conftest()
+    ct.ROOT = tmp_path
+    for k in range(13):  # each within its own 120 s, together over 25 minutes
+        ct._NB_SECONDS[f"ch{k}.ipynb"] = 119.0
+    assert ct._over_budget() == ["the whole book: 1547.0 s > 1500 s"]
+
+
 def test_cell_reports_are_summed_per_notebook():
     ct = _load_conftest()
 

@@ -180,8 +180,7 @@ def test_offline_without_cache_says_to_set_the_data_dir(tmp_path, monkeypatch):
         ds.load_airline_passengers()
     msg = str(err.value)
     assert NAME in msg and sha in msg and "RNNBOOK_DATA_DIR" in msg
-    leftovers = [p for p in (tmp_path / "cache").rglob("*") if p.is_file()]
-    assert leftovers == []
+    assert not (tmp_path / "cache").exists()  # no file, and no empty folder either
 
 
 def test_download_is_verified_and_atomic(shared_data_dir, tmp_path, monkeypatch):
@@ -211,7 +210,19 @@ def test_download_with_wrong_bytes_saves_nothing(tmp_path, monkeypatch):
         monkeypatch.setitem(ds.REGISTRY, NAME, (srv.url + "airline.csv", sha, size))
         with pytest.raises(ds.ChecksumError, match=sha):
             ds.load_airline_passengers()
-    assert not cache.exists() or [p for p in cache.rglob("*") if p.is_file()] == []
+    assert not cache.exists()  # nothing saved, no empty folders left
+
+
+def test_failed_download_keeps_folders_that_existed(tmp_path, monkeypatch):
+    cache = tmp_path / "cache"
+    (cache / "timeseries").mkdir(parents=True)
+    (cache / "timeseries" / "mine.txt").write_text("a reader's own file")
+    url, sha, size = ds.REGISTRY[NAME]
+    monkeypatch.setitem(ds.REGISTRY, NAME, (f"http://127.0.0.1:{_free_port()}/x.csv", sha, size))
+    monkeypatch.setenv("RNNBOOK_DATA_DIR", str(cache))
+    with pytest.raises(ds.DataUnavailableError):
+        ds.load_airline_passengers()
+    assert sorted(p.name for p in cache.rglob("*")) == ["mine.txt", "timeseries"]
 
 
 def test_read_only_cache_is_only_read(shared_data_dir, tmp_path, monkeypatch):
