@@ -33,6 +33,8 @@ Modules (each chapter says which it uses):
 * :mod:`rnnbook.optim`: gradient norms, clipping and the cosine between steps (chapters 3-4);
 * :mod:`rnnbook.dynamics`: state Jacobians, their products, spectral radius (chapter 4);
 * :mod:`rnnbook.timeseries`: windows, chronological splits, baselines (chapter 5);
+* :mod:`rnnbook.text`: token ids, masked pooling, early stopping on dev, seed ensembles
+  (chapter 6);
 * :mod:`rnnbook.plotting`: the book's plotting style and shared plots;
 * :mod:`rnnbook.book`: :func:`~rnnbook.book.glue`, the one way a chapter hands a number to its
   prose.

@@ -235,8 +235,8 @@ def load_sst2(split: str = "train") -> tuple[list[str], np.ndarray]:
 
     The split of Kim (2014): train 6920, dev 872, test 1821 sentences; neutral sentences
     removed. Sentences are lower-cased and already tokenized (tokens separated by spaces,
-    e.g. ``"is n't"``). Chapter 1, §"SST-2: sentences as sequences of tokens"; pending:
-    chapter 6 (text classification), which trains on it.
+    e.g. ``"is n't"``). Chapter 1, §"SST-2: sentences as sequences of tokens";
+    chapter 6, §"The data: SST-2 and TREC", which trains on it.
 
     Args:
         split: ``"train"``, ``"dev"`` or ``"test"``.
@@ -267,8 +267,8 @@ def load_trec(split: str = "train") -> tuple[list[str], np.ndarray]:
 
     Train 5452 questions, test 500. The train file is Latin-1 encoded (it is decoded as such;
     the test file is ASCII). Class names are :data:`TREC_CLASSES`: ABBR (abbreviation), DESC
-    (description), ENTY (entity), HUM (human), LOC (location), NUM (numeric value). Pending:
-    chapter 6 (text classification).
+    (description), ENTY (entity), HUM (human), LOC (location), NUM (numeric value). Chapter 6,
+    §"The data: SST-2 and TREC" and §"Six question classes: TREC".
 
     Args:
         split: ``"train"`` or ``"test"``.

@@ -44,9 +44,6 @@ PENDING: dict[str, str] = {
     "rnnbook.tasks.adding_problem": _CH7,
     "rnnbook.tasks.copy_task": _CH7,
     "rnnbook.keras_interop.CELLS": _CH7,
-    "rnnbook.datasets.load_trec": _CH6,
-    "rnnbook.datasets.TREC_CLASSES": _CH6,
-    "rnnbook.plotting.plot_confusion_matrix": _CH6,
     "rnnbook.datasets.JAPANESE_VOWELS_CHANNELS": _CH8,
 }
 
