@@ -144,10 +144,9 @@ class MaskedGlobalPooling1D(keras.layers.Layer):
         mode: ``"max"`` or ``"mean"``.
         **kwargs: passed to ``keras.layers.Layer`` (``name``, ...).
 
-    Call args:
-        inputs: float ``(B, T, H)``, e.g. the outputs of an RNN with
-            ``return_sequences=True``.
-        mask: bool ``(B, T)`` or ``None`` (set by Keras from ``Embedding(mask_zero=True)``).
+    Called as ``layer(inputs, mask=None)``: ``inputs`` float ``(B, T, H)``, e.g. the outputs
+    of an RNN with ``return_sequences=True``; ``mask`` bool ``(B, T)`` or ``None`` (set by
+    Keras from ``Embedding(mask_zero=True)``).
 
     Returns:
         ``(B, H)``, the dtype of ``inputs``.
