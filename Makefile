@@ -6,13 +6,13 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 NB ?= chapters/01_sequences_and_recurrence.ipynb
 # Paths that ruff lints and formats (it reads the notebooks' code cells too).
-LINT_PATHS := rnnbook tests scripts benchmarks chapters conftest.py
+LINT_PATHS := rnnbook tests scripts benchmarks chapters conftest.py _ext
 # `make test` stores every notebook that nbval executed in the book's execution cache
 # (_build/.jupyter_cache), so a `make book` after it executes no notebook again
 # (scripts/nbval_store.py). `make test RNNBOOK_STORE_EXECUTED=0` turns that off.
 export RNNBOOK_STORE_EXECUTED ?= 1
 
-.PHONY: test book clean-book chapter venv clean normalize lint format
+.PHONY: test book check-html clean-book chapter venv clean normalize lint format
 
 venv: $(STAMP)
 
@@ -34,6 +34,11 @@ test: $(STAMP)
 ## the execution cache has no run of its current code (`make test` fills the cache).
 book: $(STAMP)
 	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/jupyter-book build . -W -n --keep-going
+
+## Open every page of the built book in headless Chromium (Debian's chromium and
+## chromium-driver): console errors, unrendered math, broken images and links fail it.
+check-html: $(STAMP)
+	$(BIN)/python scripts/check_html.py _build/html
 
 ## Forget the book and its executed notebooks, so the next `make book` runs every notebook.
 clean-book:
