@@ -38,6 +38,11 @@ def _data_dir_problem() -> str | None:
 def pytest_sessionstart(session):
     """Stop at once, before any notebook runs, if ``RNNBOOK_DATA_DIR`` is set but unusable."""
     problem = _data_dir_problem()
+    env = os.environ.get("RNNBOOK_DATA_DIR")
+    if not problem and env is not None:
+        # notebooks run with chapters/ as their working directory: a relative path that
+        # holds here would point elsewhere there, so every kernel gets the absolute path
+        os.environ["RNNBOOK_DATA_DIR"] = str(Path(env).expanduser().resolve())
     if problem:
         pytest.exit(
             f"{problem}: set it to the absolute path of the folder holding the book's data "

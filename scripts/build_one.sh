@@ -10,6 +10,7 @@ cp "$root/_config.yml" "$root/references.bib" "$out/"
 cp "$root/chapters/intro.md" "$root/chapters/bibliography.md" "$root/$chapter" "$out/chapters/"
 cp -r "$root/chapters/images" "$out/chapters/" 2>/dev/null || true
 cp -r "$root/rnnbook" "$out/"  # chapters {literalinclude} the library's source
+cp -r "$root/_ext" "$out/"  # the local Sphinx extension _config.yml loads
 name=$(basename "$chapter"); name=${name%.*}
 cat > "$out/_toc.yml" <<TOC
 format: jb-book
