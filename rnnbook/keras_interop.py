@@ -18,7 +18,8 @@ of :mod:`rnnbook.scratch` follow it. The GRU's bias has two rows because Keras's
 separate recurrent bias (row 0: input bias, row 1: recurrent bias).
 
 Chapter 2, §"The cell in NumPy, step by step" (NumPy equals Keras), and chapter 3, §"The same
-gradients from TensorFlow"; the gated cells are pending: chapter 7 (LSTM and GRU).
+gradients from TensorFlow"; chapter 7, §"The LSTM cell" and §"The GRU cell", for the gated
+cells (and §"What a step costs" counts their parameters from the blocks in :data:`CELLS`).
 """
 
 from __future__ import annotations

@@ -38,8 +38,10 @@ __all__ = [
     "rnn_step",
     "rnn_forward",
     "rnn_backward",
+    "lstm_step",
     "lstm_forward",
     "lstm_backward",
+    "gru_step",
     "gru_forward",
     "gru_backward",
 ]
@@ -63,12 +65,8 @@ def sigmoid(a: np.ndarray) -> np.ndarray:
         ``a`` beyond about 37 rounds to exactly 1 and ``a`` below about -745 to exactly 0.
     """
     a = np.asarray(a, dtype=np.float64)
-    out = np.empty_like(a)
-    pos = a >= 0
-    out[pos] = 1.0 / (1.0 + np.exp(-a[pos]))
-    e = np.exp(a[~pos])
-    out[~pos] = e / (1.0 + e)
-    return out
+    e = np.exp(-np.abs(a))  # exp(-a) for a >= 0, exp(a) for a < 0: never overflows
+    return np.where(a >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
 
 def softmax(logits: np.ndarray, axis: int = -1) -> np.ndarray:
@@ -377,6 +375,61 @@ def _check_gated(
     return x, out, W, U, b, H
 
 
+def _check_gated_step(
+    x_t: Any, states: dict[str, Any], W: Any, U: Any, b: Any, n_gates: int, b_rows: int | None
+) -> tuple[np.ndarray, dict[str, np.ndarray], np.ndarray, np.ndarray, np.ndarray, int]:
+    """The arguments of one gated step, ``x_t (B, D)``, as :func:`_check_gated` checks them."""
+    x_t, W = as_float64("x_t", x_t), as_float64("W", W)
+    expect_ndim("x_t", x_t, 2, "(B, D)")
+    if W.ndim != 2 or W.shape[1] % n_gates != 0 or W.shape[1] == 0:
+        D = W.shape[0] if W.ndim == 2 else x_t.shape[1]
+        raise ValueError(f"W must have shape (D, {n_gates}H) = ({D}, {n_gates}*H), got {W.shape}")
+    if x_t.shape[1] != W.shape[0]:
+        raise ValueError(f"x_t must have shape (B, D) = (B, {W.shape[0]}), got {x_t.shape}")
+    x, st, W, U, b, H = _check_gated(x_t[:, None, :], states, W, U, b, n_gates, b_rows)
+    return x[:, 0], st, W, U, b, H
+
+
+def lstm_step(
+    x_t: Any, h_prev: Any, c_prev: Any, W: Any, U: Any, b: Any
+) -> tuple[np.ndarray, np.ndarray]:
+    """One step of the LSTM: ``(h_t, c_t)`` from ``x_t`` and ``(h_{t-1}, c_{t-1})``.
+
+    With ``[a_i | a_f | a_g | a_o] = x_t W + h_{t-1} U + b`` (Keras's column order i, f,
+    c (= g), o)::
+
+        c_t = sigmoid(a_f) * c_{t-1} + sigmoid(a_i) * tanh(a_g)
+        h_t = sigmoid(a_o) * tanh(c_t)
+
+    the step that :func:`lstm_forward` applies ``T`` times (chapter 7, §"The LSTM cell",
+    equation ``eq-07-lstm``). Chapter 7, §"Why gates help: the cell-state path", checks with it
+    that ``dc_t/dc_{t-1} = diag(f_t)`` on the direct path; a sampler can call it one step at a
+    time.
+
+    Args:
+        x_t: inputs of one step ``(B, D)``.
+        h_prev: previous hidden state ``h_{t-1}`` ``(B, H)``.
+        c_prev: previous cell state ``c_{t-1}`` ``(B, H)``.
+        W: input weights ``(D, 4H)`` (Keras ``LSTM`` "kernel").
+        U: recurrent weights ``(H, 4H)`` (Keras "recurrent_kernel").
+        b: bias ``(4H,)``.
+
+    Returns:
+        ``(h_t, c_t)``, each ``(B, H)`` float64.
+
+    Raises:
+        ValueError: a shape does not match the others (message names expected and actual).
+    """
+    x_t, st, W, U, b, H = _check_gated_step(
+        x_t, {"h_prev": h_prev, "c_prev": c_prev}, W, U, b, 4, None
+    )
+    a = x_t @ W + b + st["h_prev"] @ U
+    i, f = sigmoid(a[:, :H]), sigmoid(a[:, H : 2 * H])
+    g, o = np.tanh(a[:, 2 * H : 3 * H]), sigmoid(a[:, 3 * H :])
+    c_t = f * st["c_prev"] + i * g
+    return o * np.tanh(c_t), c_t
+
+
 def lstm_forward(x: Any, h0: Any, c0: Any, W: Any, U: Any, b: Any) -> tuple[np.ndarray, Cache]:
     """Run an LSTM over a batch of sequences, with Keras's weight layout.
 
@@ -388,7 +441,8 @@ def lstm_forward(x: Any, h0: Any, c0: Any, W: Any, U: Any, b: Any) -> tuple[np.n
 
     (Hochreiter & Schmidhuber 1997, with the forget gate of Gers, Schmidhuber & Cummins 2000.)
     Chapter 5, §"Recurrent forecasters in Keras 3", states these equations and checks this
-    function against Keras's ``LSTM``; pending: chapter 7, "LSTM and GRU", teaches them. Gate
+    function against Keras's ``LSTM``; chapter 7, §"The LSTM cell", derives them, builds the
+    cell step by step and shows this function; §"The forget-gate bias" reads its gates. Gate
     order of the columns is Keras's: i, f, c (= g), o (:mod:`rnnbook.keras_interop`).
 
     Args:
@@ -440,7 +494,8 @@ def lstm_backward(
     direct path ``c_{t-1} -> c_t`` (an element-wise product with the forget gate, no weight
     matrix), plus the paths through ``h_{t-1}``, which enter via the gates: ``dL/dh_{t-1}``
     is ``(dL/da_t) U^T``. With ``f_t`` near 1 the direct path keeps gradients from vanishing
-    (chapter 7, "LSTM and GRU", pending).
+    (chapter 7, §"Gradients, checked", which shows this function and checks it against central
+    differences, and §"Why gates help: the cell-state path").
 
     Args:
         dh: upstream gradient on every hidden state ``(B, T, H)``.
@@ -482,6 +537,41 @@ def lstm_backward(
 
 
 # --------------------------------------------------------------------------- GRU
+def gru_step(x_t: Any, h_prev: Any, W: Any, U: Any, b: Any) -> np.ndarray:
+    """One step of the GRU as Keras ``GRU(reset_after=True)``: ``h_t`` from ``x_t``, ``h_{t-1}``.
+
+    With ``[xz | xr | xh] = x_t W + b[0]`` and ``[hz | hr | hh] = h_{t-1} U + b[1]`` (Keras's
+    column order z, r, h)::
+
+        z_t = sigmoid(xz + hz),  r_t = sigmoid(xr + hr),  h~_t = tanh(xh + r_t * hh)
+        h_t = z_t * h_{t-1} + (1 - z_t) * h~_t
+
+    the step that :func:`gru_forward` applies ``T`` times (chapter 7, §"The GRU cell",
+    equation ``eq-07-gru``); a sampler can call it one step at a time.
+
+    Args:
+        x_t: inputs of one step ``(B, D)``.
+        h_prev: previous hidden state ``h_{t-1}`` ``(B, H)``.
+        W: input weights ``(D, 3H)`` (Keras ``GRU`` "kernel").
+        U: recurrent weights ``(H, 3H)`` (Keras "recurrent_kernel").
+        b: biases ``(2, 3H)``: row 0 input bias, row 1 recurrent bias.
+
+    Returns:
+        ``h_t`` ``(B, H)`` float64.
+
+    Raises:
+        ValueError: a shape does not match the others (message names expected and actual).
+    """
+    x_t, st, W, U, b, H = _check_gated_step(x_t, {"h_prev": h_prev}, W, U, b, 3, 2)
+    h_prev = st["h_prev"]
+    xw = x_t @ W + b[0]
+    rec = h_prev @ U + b[1]
+    z = sigmoid(xw[:, :H] + rec[:, :H])
+    r = sigmoid(xw[:, H : 2 * H] + rec[:, H : 2 * H])
+    h_tilde = np.tanh(xw[:, 2 * H :] + r * rec[:, 2 * H :])
+    return z * h_prev + (1.0 - z) * h_tilde
+
+
 def gru_forward(x: Any, h0: Any, W: Any, U: Any, b: Any) -> tuple[np.ndarray, Cache]:
     """Run a GRU over a batch of sequences, exactly as Keras ``GRU(reset_after=True)``.
 
@@ -494,7 +584,8 @@ def gru_forward(x: Any, h0: Any, W: Any, U: Any, b: Any) -> tuple[np.ndarray, Ca
 
     (Cho et al. 2014, eqs. 5-8, in the "reset after" form used by cuDNN and by Keras by
     default.) Chapter 5, §"Recurrent forecasters in Keras 3", states these equations and checks
-    this function against Keras's ``GRU``; pending: chapter 7, "LSTM and GRU". As in Cho et al.
+    this function against Keras's ``GRU``; chapter 7, §"The GRU cell", shows it beside the
+    original "reset before" form and checks it against Keras. As in Cho et al.
     and Keras, ``z_t`` weights the *old* state (some texts swap ``z_t`` and ``1 - z_t``). Gate
     order of the columns is Keras's: z, r, h (:mod:`rnnbook.keras_interop`).
 
@@ -548,7 +639,9 @@ def gru_backward(
 
     Going back one step, ``dL/dh_{t-1}`` has a direct term ``dL/dh_t * z_t`` (no weight
     matrix, the GRU's counterpart of the LSTM's cell path) plus the paths through the gates
-    and the candidate, which enter via ``U^T``. Pending: chapter 7, "LSTM and GRU".
+    and the candidate, which enter via ``U^T``. Chapter 7, §"Gradients, checked", derives these
+    equations (``eq-07-gru-backward``), shows this function and checks it against central
+    differences.
 
     Args:
         dh: upstream gradient on every hidden state ``(B, T, H)``.

@@ -2,8 +2,9 @@
 
 Both come from the literature on long-term dependencies (the adding problem: Hochreiter &
 Schmidhuber 1997, experiment 4; the copy task: Arjovsky, Shah & Bengio 2016, section 4.1) and
-are generated here, seeded, so every run of a chapter sees the same data. Pending: chapter 7
-(LSTM and GRU), where they compare how long each cell remembers.
+are generated here, seeded, so every run of a chapter sees the same data. Chapter 7,
+§"Learning fails, then works: the adding problem", compares on the adding problem how long
+each cell remembers; the copy task is not used by a chapter yet (pending, unassigned).
 """
 
 from __future__ import annotations
@@ -24,8 +25,8 @@ def adding_problem(n: int, T: int, seed: int = 0) -> tuple[np.ndarray, np.ndarra
     are up to ``T-1`` steps apart, so the model must remember a value for that long.
 
     Predicting the constant 1 (the mean of the target) scores mean squared error 1/6, the
-    variance of the sum of two independent U[0,1) numbers: the baseline to beat. Pending:
-    chapter 7 (LSTM and GRU).
+    variance of the sum of two independent U[0,1) numbers: the baseline to beat. Chapter 7,
+    §"Learning fails, then works: the adding problem".
 
     Args:
         n: number of sequences, an integer ``>= 1``.
@@ -64,8 +65,8 @@ def copy_task(
     the delimiter, and ``length`` blanks; total ``T = delay + 2 * length`` steps. The target
     is blank for the first ``delay + length`` steps and then repeats the ``length`` data
     symbols. A model that outputs blanks and then guesses uniformly scores cross-entropy
-    ``length * log(n_symbols) / T`` nats per step, the baseline to beat. Pending: chapter 7
-    (LSTM and GRU).
+    ``length * log(n_symbols) / T`` nats per step, the baseline to beat. No chapter uses it
+    yet (pending, unassigned).
 
     Args:
         n: number of sequences.
