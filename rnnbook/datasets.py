@@ -121,6 +121,7 @@ REGISTRY: dict[str, tuple[str, str, int]] = {
 TREC_CLASSES: tuple[str, ...] = ("ABBR", "DESC", "ENTY", "HUM", "LOC", "NUM")
 
 #: The names of the Japanese Vowels channels, 12 LPC cepstrum coefficients per 25 ms frame.
+#: Chapter 8, §"The data: nine speakers, utterances of different lengths".
 JAPANESE_VOWELS_CHANNELS: tuple[str, ...] = tuple(f"LPC cepstrum {k}" for k in range(1, 13))
 
 ENV_VAR = "RNNBOOK_DATA_DIR"
@@ -318,8 +319,8 @@ def load_japanese_vowels(split: str = "train") -> tuple[list[np.ndarray], np.nda
     coefficients (:data:`JAPANESE_VOWELS_CHANNELS`). Train 270 utterances (30 per speaker),
     test 370. Read from the sktime/aeon ``.ts`` format (channels separated by ``:``, values by
     ``,``, the class last). Chapter 1, §"Japanese Vowels: a vector per step, and a different
-    length every time"; chapter 2, §"A real input: Japanese Vowels"; pending: chapter 8
-    (sequence classification), which trains on it.
+    length every time"; chapter 2, §"A real input: Japanese Vowels"; chapter 8, §"The data:
+    nine speakers, utterances of different lengths", which classifies the speakers.
 
     Args:
         split: ``"train"`` or ``"test"``.

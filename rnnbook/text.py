@@ -240,7 +240,7 @@ def accuracy(proba, y) -> float:
 
     ``proba`` ``(n, 1)`` or ``(n,)`` is read as the probability of class 1 (threshold 0.5);
     ``(n, K)`` with ``K >= 2`` as class probabilities (argmax). Chapter 6, §"Baselines: the
-    majority class and a bag of words".
+    majority class and a bag of words"; chapter 8, §"The chosen model on the test set".
 
     Args:
         proba: ``(n,)``, ``(n, 1)`` or ``(n, K)`` probabilities.
@@ -326,7 +326,8 @@ def predict_proba(model, x, *, batch_size: int = 256) -> np.ndarray:
     inputs of that rank (another rank raises ``TypeError``) and should pass that dtype:
     NumPy inputs of another dtype are converted to it silently (floats given to an int64
     signature are truncated to integers).
-    Chapter 6, §"Early stopping on dev, and a seed ensemble".
+    Chapter 6, §"Early stopping on dev, and a seed ensemble"; chapter 8, §"Padding, masking
+    and truncation" (float sequences ``(n, T, C)``, one utterance at a time).
 
     Args:
         model: a Keras model.
@@ -488,7 +489,8 @@ def ensemble_proba(models: Sequence, x: np.ndarray, *, batch_size: int = 256) ->
 
     Averaging probabilities (not votes) keeps each member's confidence; for ``M`` members
     that err independently the variance of the average falls as ``1 / M``. Chapter 6,
-    §"Early stopping on dev, and a seed ensemble".
+    §"Early stopping on dev, and a seed ensemble"; chapter 8, §"The chosen model on the test
+    set".
 
     Args:
         models: Keras models (or :class:`TrainResult`) with the same output shape.
