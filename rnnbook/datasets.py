@@ -300,7 +300,7 @@ def load_tiny_shakespeare() -> str:
     """Tiny Shakespeare (Karpathy 2015, the char-rnn corpus): 1,115,394 characters, 65 distinct.
 
     Chapter 1, §"Tiny Shakespeare: a million characters"; chapter 3, §"Training a
-    character-level language model"; pending: chapter 9 (language modelling).
+    character-level language model"; chapter 9, §"The data: characters, ids and the split".
 
     Returns:
         The whole text as one ``str`` (UTF-8 decoded; it is plain ASCII).

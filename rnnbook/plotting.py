@@ -24,6 +24,7 @@ __all__ = [
     "plot_history",
     "plot_heatmap",
     "plot_confusion_matrix",
+    "plot_text_activations",
 ]
 
 #: Colour cycle (Okabe & Ito 2008, readable by colour-blind readers).
@@ -267,3 +268,56 @@ def plot_confusion_matrix(
 
 
 use_style()
+
+
+def plot_text_activations(
+    ax,
+    text: str,
+    values,
+    *,
+    ncols: int = 80,
+    cmap: str = "RdBu_r",
+    vmax: float | None = None,
+):
+    """Text drawn character by character on a colour grid: one value per character (e.g.
+    one hidden unit's activation as it reads the text), as in Karpathy, Johnson & Fei-Fei
+    (2016), "Visualizing and understanding recurrent networks".
+
+    Lines wrap at ``ncols`` characters and at every line break, which is drawn as ``↵`` at the
+    end of its line. Chapter 9, §"What the hidden units learn".
+
+    Args:
+        ax: the ``Axes`` to draw on.
+        text: the characters, ``n`` of them.
+        values: ``(n,)`` floats, one per character.
+        ncols: characters per row.
+        cmap: a diverging colour map, centred on 0.
+        vmax: the colour scale is ``[-vmax, vmax]`` (``None``: the largest ``|value|``).
+
+    Returns:
+        The ``Axes``; its image holds the values as a masked ``(rows, ncols)`` array.
+
+    Raises:
+        ValueError: ``values`` not of shape ``(len(text),)``.
+    """
+    values = np.asarray(values, dtype=float)
+    expect_shape("values", values, (len(text),), "(n,)")
+    cells, row, col = [], 0, 0
+    for ch, v in zip(text, values):
+        if col == ncols:
+            row, col = row + 1, 0
+        cells.append((row, col, "\u21b5" if ch == "\n" else ch, v))
+        col += 1
+        if ch == "\n":
+            row, col = row + 1, 0
+    n_rows = max(1, (cells[-1][0] + 1) if cells else 1)
+    grid = np.ma.masked_all((n_rows, ncols))
+    for r, c, _, v in cells:
+        grid[r, c] = v
+    scale = vmax if vmax is not None else max(float(np.abs(values).max(initial=0.0)), 1e-12)
+    ax.imshow(grid, cmap=cmap, vmin=-scale, vmax=scale, aspect="auto", interpolation="nearest")
+    for r, c, ch, _ in cells:
+        ax.text(c, r, ch, ha="center", va="center", fontsize=7, family="monospace")
+    ax.set(xticks=[], yticks=[])
+    ax.grid(False)
+    return ax

@@ -85,6 +85,28 @@ def test_plot_helpers_draw_what_they_are_given():
     plt.close(fig)
 
 
+def test_plot_text_activations_colours_one_cell_per_character():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from rnnbook import plotting as rp
+
+    import matplotlib.pyplot as plt
+
+    fig, ax = rp.subplots()
+    text = "ab\ncd"
+    values = np.array([-1.0, 0.0, 0.5, 1.0, 2.0])
+    rp.plot_text_activations(ax, text, values, ncols=4)
+    image = ax.images[0].get_array()
+    assert image.shape == (2, 4)  # the line break ends row 0
+    assert image[0, 0] == -1.0 and image[0, 2] == 0.5 and image[1, 1] == 2.0
+    assert image.mask[0, 3] and image.mask[1, 2]  # no character there
+    assert [t.get_text() for t in ax.texts] == ["a", "b", "↵", "c", "d"]
+    with pytest.raises(ValueError, match=r"values must have shape \(n,\) = \(5,\), got \(4,\)"):
+        rp.plot_text_activations(ax, text, values[:4])
+    plt.close(fig)
+
+
 def test_style_is_applied_on_import():
     from rnnbook import plotting as rp
 
