@@ -35,6 +35,11 @@ Modules (each chapter says which it uses):
 * :mod:`rnnbook.timeseries`: windows, chronological splits, baselines (chapter 5);
 * :mod:`rnnbook.text`: token ids, masked pooling, early stopping on dev, seed ensembles
   (chapter 6);
+* :mod:`rnnbook.sequences`: batches of similar length, padded fractions, early stopping on
+  validation cross-entropy (chapter 8);
+* :mod:`rnnbook.lm`: character vocabularies, batches for truncated BPTT across batches,
+  n-gram baselines (chapter 9);
+* :mod:`rnnbook.speed`: timings measured side by side, interleaved (chapter 12);
 * :mod:`rnnbook.plotting`: the book's plotting style and shared plots;
 * :mod:`rnnbook.book`: :func:`~rnnbook.book.glue`, the one way a chapter hands a number to its
   prose.

@@ -64,7 +64,8 @@ def main() -> int:
         for out in cell.get("outputs", []):
             if out.get("output_type") == "stream" and out.get("name") == "stderr":
                 problems.append(f"cell {k}: stderr: {out['text'][:500]!r}")
-            if out.get("output_type") == "error":
+            expected = "raises-exception" in cell.get("metadata", {}).get("tags", [])
+            if out.get("output_type") == "error" and not expected:  # nbval's tag: an error
                 problems.append(f"cell {k}: {out['ename']}: {out['evalue'][:500]}")
     if args.save:
         nbformat.write(nb, args.save)
