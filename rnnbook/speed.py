@@ -47,7 +47,7 @@ def interleaved_times(
         fns: name -> function of no arguments, at least one.
         rounds: number of timed calls of each function, an integer ``>= 1``.
         warmup: untimed calls of each function before the first round, an integer ``>= 0``.
-        clock: the clock, in seconds (the default, :func:`time.perf_counter`, is monotonic).
+        clock: the clock, in seconds (the default, ``time.perf_counter``, is monotonic).
 
     Returns:
         name -> float64 array ``(rounds,)`` of seconds, in the order of ``fns``; element
