@@ -39,6 +39,8 @@ Modules (each chapter says which it uses):
   validation cross-entropy (chapter 8);
 * :mod:`rnnbook.lm`: character vocabularies, batches for truncated BPTT across batches,
   n-gram baselines (chapter 9);
+* :mod:`rnnbook.mingru`: the minGRU, sequential and as a log-space parallel scan, and a Keras
+  layer (chapter 10);
 * :mod:`rnnbook.speed`: timings measured side by side, interleaved (chapter 12);
 * :mod:`rnnbook.plotting`: the book's plotting style and shared plots;
 * :mod:`rnnbook.book`: :func:`~rnnbook.book.glue`, the one way a chapter hands a number to its
