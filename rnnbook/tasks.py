@@ -4,16 +4,21 @@ Both come from the literature on long-term dependencies (the adding problem: Hoc
 Schmidhuber 1997, experiment 4; the copy task: Arjovsky, Shah & Bengio 2016, section 4.1) and
 are generated here, seeded, so every run of a chapter sees the same data. Chapter 7,
 §"Learning fails, then works: the adding problem", compares on the adding problem how long
-each cell remembers; the copy task is not used by a chapter yet (pending, unassigned).
+each cell remembers, and :func:`train_adding` holds its training protocol, which chapter 10
+reuses for networks without a recurrence through time; the copy task is not used by a chapter
+yet (pending, unassigned).
 """
 
 from __future__ import annotations
 
+import time
+from collections.abc import Mapping
+
 import numpy as np
 
-from ._validate import positive_int
+from ._validate import positive_int, positive_number
 
-__all__ = ["adding_problem", "copy_task"]
+__all__ = ["adding_problem", "train_adding", "copy_task"]
 
 
 def adding_problem(n: int, T: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -53,6 +58,123 @@ def adding_problem(n: int, T: int, seed: int = 0) -> tuple[np.ndarray, np.ndarra
     x = np.stack([values, marks], axis=-1).astype(np.float32)
     y = (values[rows, first] + values[rows, second])[:, None].astype(np.float32)
     return x, y
+
+
+def train_adding(
+    models: Mapping[str, object],
+    T: int,
+    steps: int,
+    *,
+    lr: float = 1e-2,
+    clip: float = 1.0,
+    batch_size: int = 64,
+    eval_every: int = 50,
+    n_curve: int = 250,
+    n_test: int = 2000,
+    seed: int = 0,
+) -> dict:
+    """Train Keras models side by side on the adding problem, one step of each per batch.
+
+    The protocol of chapter 7, §"Learning fails, then works: the adding problem", reused by
+    chapter 10. The training data are ``adding_problem(steps * batch_size, T, seed=100 +
+    seed)``, read in consecutive batches of ``batch_size`` fresh sequences (each sequence is
+    seen once); the held-out data are ``adding_problem(n_test, T, seed=200 + seed)``. Every
+    model has its own Adam optimizer (learning rate ``lr``) with the gradient clipped to a
+    global norm of ``clip`` (Keras's ``global_clipnorm``; chapter 4, eq. ``eq-04-clip-global``)
+    and minimizes the mean squared error. One ``tf.function`` takes the step of every model,
+    so the models share the Python and tracing overhead, not their gradients: each ends where
+    it would end trained alone.
+
+    Args:
+        models: name -> Keras model mapping ``(batch, T, 2)`` float32 to ``(batch, 1)``; at
+            least one. The models are trained in place.
+        T: sequence length, an integer ``>= 2``.
+        steps: training steps (batches), an integer ``>= 1``.
+        lr: Adam's learning rate, ``> 0``.
+        clip: the global-norm threshold of the gradient, ``> 0``.
+        batch_size: sequences per step, an integer ``>= 1``.
+        eval_every: the held-out MSE on the first ``n_curve`` test sequences is recorded before
+            step 0 and after every ``eval_every`` steps, an integer ``>= 1``.
+        n_curve: test sequences of the learning curve, ``1 <= n_curve <= n_test``.
+        n_test: test sequences of the final score, an integer ``>= 1``.
+        seed: selects the data (``100 + seed`` and ``200 + seed``); the models' initial
+            weights are the caller's (``rnnbook.set_seed`` before building them).
+
+    Returns:
+        A dict: ``"step"`` (list of the evaluated step numbers); ``"mse"`` (name -> list of
+        held-out MSE on ``n_curve`` sequences, one per evaluated step); ``"loss"`` and
+        ``"grad_norm"`` (name -> list of ``steps`` floats: the training batch's MSE and the
+        gradient's global norm before clipping); ``"test_mse"`` (name -> MSE on all
+        ``n_test`` sequences after training); ``"baseline"`` (MSE of predicting the constant 1,
+        about 1/6); ``"later_only"`` (MSE of predicting the later marked number plus 1/2, the
+        best a model that remembers only the later mark can do, about 1/12); ``"seconds"``
+        (wall-clock time of the whole run, evaluations included). MSEs are float, in the
+        target's units squared.
+
+    Raises:
+        ValueError: ``models`` is empty, or an integer argument is out of range, or
+            ``n_curve > n_test``.
+    """
+    import keras
+    import tensorflow as tf
+
+    if not models:
+        raise ValueError("models must name at least one Keras model, got an empty mapping")
+    T, steps = positive_int("T", T, minimum=2), positive_int("steps", steps)
+    batch_size, eval_every = positive_int("batch_size", batch_size), positive_int(
+        "eval_every", eval_every
+    )
+    n_test, n_curve = positive_int("n_test", n_test), positive_int("n_curve", n_curve)
+    lr, clip = positive_number("lr", lr), positive_number("clip", clip)
+    if n_curve > n_test:
+        raise ValueError(f"n_curve must be at most n_test = {n_test}, got {n_curve}")
+    x_tr, y_tr = adding_problem(steps * batch_size, T, seed=100 + seed)  # fresh sequences
+    x_te, y_te = adding_problem(n_test, T, seed=200 + seed)  # held out
+    opts = {name: keras.optimizers.Adam(lr, global_clipnorm=clip) for name in models}
+
+    @tf.function
+    def train_step(x, y):
+        out = {}
+        for name, model in models.items():
+            with tf.GradientTape() as tape:
+                loss = tf.reduce_mean(tf.square(model(x, training=True) - y))
+            grads = tape.gradient(loss, model.trainable_variables)
+            opts[name].apply_gradients(zip(grads, model.trainable_variables))
+            out[name] = (loss, tf.linalg.global_norm(grads))  # the norm before clipping
+        return out
+
+    @tf.function
+    def predict(x):
+        return {name: model(x) for name, model in models.items()}
+
+    def test_mse(n):
+        pred = predict(x_te[:n])
+        return {name: float(np.mean((p.numpy() - y_te[:n]) ** 2)) for name, p in pred.items()}
+
+    hist: dict = {
+        "step": [],
+        "mse": {name: [] for name in models},
+        "loss": {name: [] for name in models},
+        "grad_norm": {name: [] for name in models},
+    }
+    start = time.perf_counter()
+    for s in range(steps + 1):
+        if s % eval_every == 0:
+            hist["step"].append(s)
+            for name, mse in test_mse(n_curve).items():
+                hist["mse"][name].append(mse)
+        if s == steps:
+            break
+        batch = slice(s * batch_size, (s + 1) * batch_size)
+        for name, (loss, norm) in train_step(x_tr[batch], y_tr[batch]).items():
+            hist["loss"][name].append(float(loss))
+            hist["grad_norm"][name].append(float(norm))
+    hist["test_mse"] = test_mse(n_test)
+    hist["baseline"] = float(np.mean((y_te - 1.0) ** 2))  # predict the constant 1
+    later = np.sum(x_te[:, T // 2 :, 0] * x_te[:, T // 2 :, 1], axis=1, keepdims=True)
+    hist["later_only"] = float(np.mean((y_te - (later + 0.5)) ** 2))  # remember the later mark
+    hist["seconds"] = time.perf_counter() - start
+    return hist
 
 
 def copy_task(

@@ -60,3 +60,81 @@ def test_sizes_are_named_in_the_errors():
         adding_problem(5, 1)
     with pytest.raises(ValueError, match=r"n_symbols must be an integer >= 1, got 2\.0"):
         copy_task(3, delay=2, n_symbols=2.0)
+
+
+# ---- train_adding: chapter 7's training protocol, shared with chapter 10 -------------------
+
+
+def _adding_models(seed, names=("a", "b")):
+    import keras
+
+    import rnnbook
+
+    rnnbook.set_seed(seed)
+    return {
+        name: keras.Sequential(
+            [keras.Input(shape=(None, 2)), keras.layers.SimpleRNN(4), keras.layers.Dense(1)]
+        )
+        for name in names
+    }
+
+
+def test_train_adding_records_the_protocol():
+    from rnnbook.tasks import adding_problem, train_adding
+
+    steps, T = 6, 5
+    hist = train_adding(
+        _adding_models(0), T, steps, batch_size=8, eval_every=2, n_curve=10, n_test=20, seed=3
+    )
+    assert hist["step"] == [0, 2, 4, 6]
+    for name in ("a", "b"):
+        assert len(hist["mse"][name]) == 4
+        assert len(hist["loss"][name]) == steps and len(hist["grad_norm"][name]) == steps
+        assert all(np.isfinite(hist["grad_norm"][name])) and min(hist["grad_norm"][name]) > 0
+        assert set(hist["test_mse"]) == {"a", "b"} and hist["test_mse"][name] > 0
+    # the held-out set is adding_problem(n_test, T, seed=200 + seed): its baselines
+    x_te, y_te = adding_problem(20, T, seed=203)
+    assert hist["baseline"] == pytest.approx(float(np.mean((y_te - 1.0) ** 2)))
+    later = np.sum(x_te[:, T // 2 :, 0] * x_te[:, T // 2 :, 1], axis=1, keepdims=True)
+    assert hist["later_only"] == pytest.approx(float(np.mean((y_te - (later + 0.5)) ** 2)))
+    assert hist["seconds"] > 0
+
+
+def test_train_adding_trains_each_model_on_its_own():
+    # two models trained together end exactly where each ends trained alone: the shared
+    # tf.function must not mix their gradients or optimizer states
+    from rnnbook.tasks import train_adding
+
+    kw = dict(batch_size=8, eval_every=3, n_curve=10, n_test=20, seed=1)
+    both = train_adding(_adding_models(0), 6, 3, **kw)
+    alone = train_adding(_adding_models(0, names=("a",)), 6, 3, **kw)
+    assert both["test_mse"]["a"] == pytest.approx(alone["test_mse"]["a"], rel=1e-6)
+    assert both["grad_norm"]["a"] == pytest.approx(alone["grad_norm"]["a"], rel=1e-6)
+    assert both["test_mse"]["a"] != both["test_mse"]["b"]  # different initial weights
+
+
+def test_train_adding_learns_a_short_adding_problem():
+    from rnnbook.tasks import train_adding
+
+    hist = train_adding(
+        _adding_models(0, names=("rnn",)), 4, 150, batch_size=32, n_curve=50, n_test=200
+    )
+    assert hist["test_mse"]["rnn"] < 0.5 * hist["baseline"]
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        (dict(models={}), "models"),
+        (dict(T=1), "T"),
+        (dict(steps=0), "steps"),
+        (dict(n_curve=30, n_test=20), "n_curve"),
+    ],
+)
+def test_train_adding_rejects_bad_arguments(kwargs, message):
+    from rnnbook.tasks import train_adding
+
+    args = dict(models=_adding_models(0, names=("a",)), T=5, steps=2, n_test=20, n_curve=10)
+    args.update(kwargs)
+    with pytest.raises(ValueError, match=message):
+        train_adding(**args)
