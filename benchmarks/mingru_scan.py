@@ -33,7 +33,6 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -43,6 +42,7 @@ from rnnbook import mingru as mg
 import keras
 import numpy as np
 import tensorflow as tf
+from _common import cpu_model, interleaved_medians
 
 TS = (64, 512, 4096)
 SIZES = ((1, 8), (8, 32), (64, 32), (64, 128))  # (B, H)
@@ -63,19 +63,6 @@ def keras_step(mode: str, W: np.ndarray, b: np.ndarray):
     return step
 
 
-def interleaved(runs: dict, repeats: int) -> dict[str, float]:
-    for fn in runs.values():  # warm up (and trace)
-        fn()
-        fn()
-    times = {k: [] for k in runs}
-    for _ in range(repeats):
-        for name, fn in runs.items():
-            t0 = time.perf_counter()
-            fn()
-            times[name].append(time.perf_counter() - t0)
-    return {k: float(np.median(v)) for k, v in times.items()}
-
-
 def measure(repeats: int, max_elements: int) -> list[dict]:
     rng = np.random.default_rng(0)
     rows = []
@@ -90,14 +77,14 @@ def measure(repeats: int, max_elements: int) -> list[dict]:
             h0 = np.zeros((B, H), np.float32)
             xt = tf.constant(x)
             forms = {"sequential": mg.mingru_sequential, "parallel": mg.mingru_parallel}
-            numpy = interleaved(
+            numpy = interleaved_medians(
                 {
                     m: (lambda f=f, a=(x, h0, W, b): f(*a, dtype="float32"))
                     for m, f in forms.items()
                 },
                 repeats,
             )
-            tfk = interleaved(
+            tfk = interleaved_medians(
                 {m: (lambda s=s, a=xt: [g.numpy() for g in s(a)]) for m, s in steps.items()},
                 repeats,
             )
@@ -111,17 +98,6 @@ def measure(repeats: int, max_elements: int) -> list[dict]:
                     flush=True,
                 )
     return rows
-
-
-def cpu_model() -> str:
-    """The CPU's model name (Linux ``/proc/cpuinfo``), else what :mod:`platform` knows."""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
 
 
 def crossover(rows: list[dict], impl: str, T: int) -> str:

@@ -30,7 +30,6 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -41,6 +40,7 @@ from rnnbook.keras_interop import make_keras_rnn
 import keras
 import numpy as np
 import tensorflow as tf
+from _common import cpu_model, interleaved_medians
 
 SHAPES = ((32, 50, 16, 32), (32, 100, 32, 64), (64, 100, 64, 128))  # (B, T, D, H)
 GATES = {"rnn": 1, "lstm": 4, "gru": 3}
@@ -94,14 +94,7 @@ def measure(repeats: int) -> list[dict]:
                 xt, dht = tf.constant(x.astype(dtype)), tf.constant(dh.astype(dtype))
                 step(xt, dht)  # trace and warm up
                 runs[f"keras_{dtype}"] = lambda s=step, a=xt, g=dht: s(a, g)
-            runs["numpy"]()  # warm up
-            times = {k: [] for k in runs}
-            for _ in range(repeats):
-                for name, fn in runs.items():
-                    t0 = time.perf_counter()
-                    fn()
-                    times[name].append(time.perf_counter() - t0)
-            med = {k: float(np.median(v)) for k, v in times.items()}
+            med = interleaved_medians(runs, repeats, warmup=1)  # Keras traced above
             rows.append({"cell": cell, "B": B, "T": T, "D": D, "H": H, **med})
             print(
                 f"{cell:4s} B={B:3d} T={T:3d} D={D:3d} H={H:3d}  numpy {1e3 * med['numpy']:8.1f} ms"
@@ -111,17 +104,6 @@ def measure(repeats: int) -> list[dict]:
                 flush=True,
             )
     return rows
-
-
-def cpu_model() -> str:
-    """The CPU's model name (Linux ``/proc/cpuinfo``), else what :mod:`platform` knows."""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
 
 
 def markdown(rows: list[dict], repeats: int) -> str:

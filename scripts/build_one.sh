@@ -1,27 +1,27 @@
 #!/usr/bin/env bash
-# Build a one-chapter book (the preface, one chapter, the bibliography) into OUT, strictly,
-# with the chapter executed afresh. For authors checking glue, labels and citations without
-# executing the whole book:   scripts/build_one.sh chapters/02_the_recurrent_cell.ipynb /tmp/jb02
+# Build the book strictly into OUT, executing only the notebooks whose code changed since the
+# repository's execution cache (_build/.jupyter_cache, filled by `make test` or `make book`):
+# for authors checking a chapter's glue, labels and citations, with every other chapter's
+# labels, equations and cross-document glue available, without executing the whole book.
+#   scripts/build_one.sh chapters/02_the_recurrent_cell.ipynb /tmp/jb02
+# Without a cache every notebook is executed (as slow as `make book`). The chapter named is the
+# page whose path is printed at the end; it is executed when its code changed since the cache.
 set -euo pipefail
 chapter=${1:?chapter path}; out=${2:?output folder}
 root=$(cd "$(dirname "$0")/.." && pwd)
-rm -rf "$out"; mkdir -p "$out/chapters"
-cp "$root/_config.yml" "$root/references.bib" "$out/"
-cp "$root/chapters/intro.md" "$root/chapters/bibliography.md" "$root/$chapter" "$out/chapters/"
-cp -r "$root/chapters/images" "$out/chapters/" 2>/dev/null || true
-cp -r "$root/rnnbook" "$out/"  # chapters {literalinclude} the library's source
-cp -r "$root/_ext" "$out/"  # the local Sphinx extension _config.yml loads
+rm -rf "$out"; mkdir -p "$out"
+# the book's sources as git sees them: tracked files and new files not ignored
+(cd "$root" && git ls-files -co --exclude-standard -z | xargs -0 cp --parents -t "$out")
+if [ -d "$root/_build/.jupyter_cache" ]; then
+  mkdir -p "$out/_build"; cp -r "$root/_build/.jupyter_cache" "$out/_build/"
+else
+  echo "no execution cache in $root/_build: every notebook will be executed" >&2
+fi
 name=$(basename "$chapter"); name=${name%.*}
-cat > "$out/_toc.yml" <<TOC
-format: jb-book
-root: chapters/intro
-chapters:
-  - file: chapters/$name
-  - file: chapters/bibliography
-TOC
 cd "$out"
 status=0
 jupyter-book build . -W -n --keep-going > build.log 2>&1 || status=$?
-grep -vE "MdParserConfig|NbParserConfig|IPKernelApp" build.log | grep -iE "warning|error|finished|succeeded" || true
+grep -vE "MdParserConfig|NbParserConfig|IPKernelApp" build.log \
+  | grep -iE "warning|error|finished|succeeded|executing" || true
 echo "HTML: $out/_build/html/chapters/$name.html (log: $out/build.log)"
 exit "$status"
