@@ -133,7 +133,6 @@ RAW_DIRECTIVES = {
     "mermaid",
     "graphviz",
     "csv-table",
-    "list-table",
     "toctree",
     "tableofcontents",
 }
@@ -620,6 +619,15 @@ def test_code_blocks_math_blocks_and_directive_options_are_skipped():
 def test_prose_inside_a_directive_is_scanned():
     src = "```{note}\nThe run took 42 s.\n```\n"
     assert _phrases(src) == ["42"]
+
+
+def test_table_cells_and_captions_are_scanned():
+    # a list-table's options are skipped, its caption and cells are prose
+    src = (
+        ":::{list-table} Accuracy after 12 epochs.\n:header-rows: 1\n:widths: 20 80\n\n"
+        "* - model\n  - accuracy\n* - GRU\n  - 80.1\n* - CNN\n  - {glue:text}`acc:.1f`\n:::\n"
+    )
+    assert _phrases(src) == ["12", "80.1"]
 
 
 def test_exercise_statements_are_inputs_but_solutions_are_scanned():
