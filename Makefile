@@ -12,7 +12,7 @@ LINT_PATHS := rnnbook tests scripts benchmarks chapters conftest.py _ext
 # (scripts/nbval_store.py). `make test RNNBOOK_STORE_EXECUTED=0` turns that off.
 export RNNBOOK_STORE_EXECUTED ?= 1
 
-.PHONY: test book check-html clean-book chapter venv clean normalize lint format
+.PHONY: test unit book check-html clean-book chapter venv clean normalize lint format
 
 venv: $(STAMP)
 
@@ -29,6 +29,10 @@ $(STAMP): requirements.txt constraints.txt pyproject.toml
 test: $(STAMP)
 	$(BIN)/python scripts/normalize_notebooks.py --check
 	$(BIN)/pytest --nbval --nbval-current-env --nbval-cell-timeout=600 tests chapters
+
+## The unit tests of rnnbook only (a few minutes; no notebook is executed).
+unit: $(STAMP)
+	$(BIN)/pytest tests
 
 ## The HTML book in _build/html (strict: warnings are errors). A notebook is executed only if
 ## the execution cache has no run of its current code (`make test` fills the cache).

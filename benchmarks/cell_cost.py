@@ -1,6 +1,6 @@
 """Cost per step of SimpleRNN, GRU and LSTM layers of the same width, measured side by side.
 
-    python benchmarks/cell_cost.py [--units 128] [--time 100] [--batch 64] [--repeats 5]
+    .venv/bin/python benchmarks/cell_cost.py [--units 128] [--time 100] [--batch 64] [--repeats 5]
 
 The source article claims that LSTMs "train relatively faster" than plain RNNs. Per step an
 LSTM does four matrix products where the Elman cell does one (GRU: three), so it should cost

@@ -1,6 +1,7 @@
 """minGRU's two forms against each other: the step-by-step loop and the log-space scan.
 
-    python benchmarks/mingru_scan.py [--repeats 5] [--out benchmarks/results/mingru_scan.md]
+    .venv/bin/python benchmarks/mingru_scan.py [--repeats 5] [--max-elements 4194304]
+        [--out benchmarks/results/mingru_scan.md]
 
 For each sequence length ``T`` and each work per step ``B x H`` (batch x units) the same layer
 is timed in its two forms, on the same inputs and weights (one input feature, so that the
@@ -22,10 +23,11 @@ Configurations with ``T x B x H`` above ``--max-elements`` are skipped (they tak
 each on a laptop CPU).
 
 Results are machine-dependent, and on a machine shared with other work they are noisier:
-the load average before and after the run is printed in the output. Never assert them in a
-test. With ``--out`` the table is also written as Markdown, which the book's appendix
-"Benchmarks" includes (``chapters/appendix_benchmarks.md``): rerun this script on a quiet
-machine and commit the file to update the page; nothing in it is typed by hand.
+the load average before and after the run is printed, and written into the Markdown.
+Never assert them in a test. With ``--out`` the table is also written as Markdown, which
+the book's appendix "Benchmarks" includes (``chapters/appendix_benchmarks.md``): rerun this
+script on a quiet machine and commit the file to update the page; nothing in it is typed by
+hand.
 """
 
 from __future__ import annotations
@@ -176,6 +178,7 @@ def main() -> None:
     load_before = os.getloadavg()[0]
     rows = measure(args.repeats, args.max_elements)
     load_after = os.getloadavg()[0]
+    print(f"load average (one minute): {load_before:.1f} before, {load_after:.1f} after")
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(

@@ -1,6 +1,7 @@
 """The book's NumPy cells against Keras: forward + backward time for the same shapes, one run.
 
-    python benchmarks/numpy_vs_keras.py [--repeats 7] [--out benchmarks/results/numpy_vs_keras.md]
+    .venv/bin/python benchmarks/numpy_vs_keras.py [--repeats 7]
+        [--out benchmarks/results/numpy_vs_keras.md]
 
 For each cell (``rnn`` = Elman/SimpleRNN, ``lstm``, ``gru``) and each shape, one training
 step's recurrent work is timed three ways on the same inputs and weights:

@@ -146,9 +146,22 @@ def data_dir() -> Path:
     env = os.environ.get(ENV_VAR, "").strip()
     if env:
         return Path(env).expanduser()
-    import pooch
+    return Path(_pooch().os_cache("rnnbook"))
 
-    return Path(pooch.os_cache("rnnbook"))
+
+def _pooch():
+    """Import :mod:`pooch` without a word on stderr.
+
+    pooch imports ``tqdm.auto``, which inside a Jupyter kernel without ``ipywidgets`` warns
+    ("TqdmWarning: IProgress not found") on stderr, and a chapter must print nothing there.
+    rnnbook never draws pooch's progress bars, so the warning says nothing about its use.
+    """
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="IProgress not found")
+        import pooch
+    return pooch
 
 
 def _sha256(path: Path) -> str:
@@ -161,9 +174,17 @@ def _sha256(path: Path) -> str:
 
 def _download(url: str, sha256: str, name: str, folder: Path) -> None:
     """Download ``name`` into ``folder`` through pooch (temporary file, checked, renamed)."""
-    import pooch
+    import logging
+
     import requests
 
+    pooch = _pooch()
+    # pooch logs "Downloading data from ..." to stderr, which a chapter must keep empty: say it
+    # on stdout instead, and keep pooch's own messages for warnings and errors
+    print(f"rnnbook: downloading {name} from {url} into {folder}", flush=True)
+    logger = pooch.get_logger()
+    level = logger.level
+    logger.setLevel(logging.WARNING)
     try:
         pooch.retrieve(
             url, known_hash=f"sha256:{sha256}", fname=name, path=folder, progressbar=False
@@ -180,6 +201,8 @@ def _download(url: str, sha256: str, name: str, folder: Path) -> None:
             f"{ENV_VAR} to a folder that holds the book's data files (layout "
             f"'{name}'), e.g. export {ENV_VAR}=/path/to/shared/data."
         ) from err
+    finally:
+        logger.setLevel(level)
 
 
 def fetch(name: str) -> Path:

@@ -121,8 +121,9 @@ def train_adding(
     if not models:
         raise ValueError("models must name at least one Keras model, got an empty mapping")
     T, steps = positive_int("T", T, minimum=2), positive_int("steps", steps)
-    batch_size, eval_every = positive_int("batch_size", batch_size), positive_int(
-        "eval_every", eval_every
+    batch_size, eval_every = (
+        positive_int("batch_size", batch_size),
+        positive_int("eval_every", eval_every),
     )
     n_test, n_curve = positive_int("n_test", n_test), positive_int("n_curve", n_curve)
     lr, clip = positive_number("lr", lr), positive_number("clip", clip)

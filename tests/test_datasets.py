@@ -259,3 +259,56 @@ def test_default_cache_is_per_user(monkeypatch):
     assert ds.data_dir() == Path(pooch.os_cache("rnnbook"))
     monkeypatch.setenv("RNNBOOK_DATA_DIR", "~/somewhere")
     assert ds.data_dir() == Path.home() / "somewhere"
+
+
+def test_download_writes_nothing_to_stderr(shared_data_dir, tmp_path, monkeypatch, capfd):
+    """A chapter's first download must not fail its no-stderr rule: pooch logs "Downloading
+    data from ..." to stderr by default; rnnbook says it on stdout instead."""
+    served = tmp_path / "served"
+    served.mkdir()
+    shutil.copy(shared_data_dir / NAME, served / "airline.csv")
+    monkeypatch.setenv("RNNBOOK_DATA_DIR", str(tmp_path / "cache"))
+    with _Server(served) as srv:
+        _, sha, size = ds.REGISTRY[NAME]
+        monkeypatch.setitem(ds.REGISTRY, NAME, (srv.url + "airline.csv", sha, size))
+        capfd.readouterr()
+        ds.load_airline_passengers()
+    out, err = capfd.readouterr()
+    assert err == ""
+    assert "airline.csv" in out and "downloading" in out.lower()
+
+
+def test_default_cache_lookup_in_a_kernel_writes_nothing_to_stderr(tmp_path):
+    """With RNNBOOK_DATA_DIR unset, finding the user cache imported pooch, which imports
+    tqdm.auto; inside a Jupyter kernel without ipywidgets that warns on stderr (TqdmWarning:
+    IProgress not found), and every chapter that reads data failed its no-stderr rule."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_code_cell(
+            "import rnnbook\nfrom rnnbook import datasets\nprint(datasets.data_dir())"
+        )
+    ]
+    env = {k: v for k, v in os.environ.items() if k != "RNNBOOK_DATA_DIR"}
+    env["HOME"] = str(tmp_path)  # the user cache, under a fresh home
+    env.pop("XDG_CACHE_HOME", None)
+    old = dict(os.environ)
+    os.environ.clear()
+    os.environ.update(env)
+    ipc_dir = tmp_path / "ipc"  # IPC sockets: no "running over TCP" warning from the kernel
+    ipc_dir.mkdir()
+    client = NotebookClient(nb, timeout=120, kernel_name="python3")
+    client.km = client.create_kernel_manager()
+    client.km.transport = "ipc"
+    client.km.ip = str(ipc_dir / "kernel-ipc")
+    try:
+        client.execute()
+    finally:
+        os.environ.clear()
+        os.environ.update(old)
+    outputs = nb.cells[0].outputs
+    stderr = [o.get("text", "") for o in outputs if o.get("name") == "stderr"]
+    assert stderr == []
+    assert any(str(tmp_path) in o.get("text", "") for o in outputs if o.get("name") == "stdout")

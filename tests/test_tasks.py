@@ -66,9 +66,9 @@ def test_sizes_are_named_in_the_errors():
 
 
 def _adding_models(seed, names=("a", "b")):
-    import keras
-
     import rnnbook
+
+    import keras
 
     rnnbook.set_seed(seed)
     return {
