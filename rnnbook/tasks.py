@@ -5,7 +5,8 @@ Schmidhuber 1997, experiment 4; the copy task: Arjovsky, Shah & Bengio 2016, sec
 are generated here, seeded, so every run of a chapter sees the same data. Chapter 7,
 §"Learning fails, then works: the adding problem", compares on the adding problem how long
 each cell remembers, and :func:`train_adding` holds its training protocol, which chapter 10
-reuses for networks without a recurrence through time; the copy task is not used by a chapter
+reuses for networks without a recurrence through time (:func:`adding_train_step` is one
+model's step of it, which both chapters time); the copy task is not used by a chapter
 yet (pending, unassigned).
 """
 
@@ -18,7 +19,7 @@ import numpy as np
 
 from ._validate import positive_int, positive_number
 
-__all__ = ["adding_problem", "train_adding", "copy_task"]
+__all__ = ["adding_problem", "train_adding", "adding_train_step", "copy_task"]
 
 
 def adding_problem(n: int, T: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -115,7 +116,6 @@ def train_adding(
         ValueError: ``models`` is empty, or an integer argument is out of range, or
             ``n_curve > n_test``.
     """
-    import keras
     import tensorflow as tf
 
     if not models:
@@ -131,18 +131,12 @@ def train_adding(
         raise ValueError(f"n_curve must be at most n_test = {n_test}, got {n_curve}")
     x_tr, y_tr = adding_problem(steps * batch_size, T, seed=100 + seed)  # fresh sequences
     x_te, y_te = adding_problem(n_test, T, seed=200 + seed)  # held out
-    opts = {name: keras.optimizers.Adam(lr, global_clipnorm=clip) for name in models}
+    opts = {name: _adam(lr, clip) for name in models}
 
     @tf.function
     def train_step(x, y):
-        out = {}
-        for name, model in models.items():
-            with tf.GradientTape() as tape:
-                loss = tf.reduce_mean(tf.square(model(x, training=True) - y))
-            grads = tape.gradient(loss, model.trainable_variables)
-            opts[name].apply_gradients(zip(grads, model.trainable_variables))
-            out[name] = (loss, tf.linalg.global_norm(grads))  # the norm before clipping
-        return out
+        # name -> (loss, the gradient's global norm before clipping)
+        return {name: _mse_step(model, opts[name], x, y) for name, model in models.items()}
 
     @tf.function
     def predict(x):
@@ -176,6 +170,60 @@ def train_adding(
     hist["later_only"] = float(np.mean((y_te - (later + 0.5)) ** 2))  # remember the later mark
     hist["seconds"] = time.perf_counter() - start
     return hist
+
+
+def _adam(lr: float, clip: float):
+    # the protocol's optimizer: Adam, the gradient clipped to a global norm of `clip`
+    import keras
+
+    return keras.optimizers.Adam(lr, global_clipnorm=clip)
+
+
+def _mse_step(model, opt, x, y):
+    # one step on the mean squared error, traced inside a caller's tf.function; returns the
+    # loss before the step and the gradient's global norm before clipping
+    import tensorflow as tf
+
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_mean(tf.square(model(x, training=True) - y))
+    grads = tape.gradient(loss, model.trainable_variables)
+    opt.apply_gradients(zip(grads, model.trainable_variables))
+    return loss, tf.linalg.global_norm(grads)
+
+
+def adding_train_step(model, *, lr: float = 1e-2, clip: float = 1.0):
+    """One model's training step of :func:`train_adding`'s protocol, as a ``tf.function``.
+
+    The step chapters 7 (§"What a gate costs") and 10 time: Adam with learning rate ``lr``
+    and the gradient clipped to a global norm of ``clip`` (chapter 4, eq.
+    ``eq-04-clip-global``), on the mean squared error. It is the step :func:`train_adding`
+    takes for each of its models (the same function, so the same weights after the same
+    batches), without the bookkeeping of several models and their histories.
+
+    Args:
+        model: a Keras model mapping ``(batch, T, 2)`` float32 to ``(batch, 1)``; trained in
+            place by each call of the step.
+        lr: Adam's learning rate, ``> 0``.
+        clip: the global-norm threshold of the gradient, ``> 0``.
+
+    Returns:
+        ``step(x, y)``: a ``tf.function`` taking ``x`` ``(batch, T, 2)`` float32 and ``y``
+        ``(batch, 1)`` float32 (as :func:`adding_problem` returns them), applying one update
+        and returning the batch's MSE before the update, a float32 scalar tensor. Its first
+        call traces it (and again for each new ``T`` or batch size).
+
+    Raises:
+        ValueError: ``lr`` or ``clip`` is not a positive number.
+    """
+    import tensorflow as tf
+
+    opt = _adam(positive_number("lr", lr), positive_number("clip", clip))
+
+    @tf.function
+    def step(x, y):
+        return _mse_step(model, opt, x, y)[0]
+
+    return step
 
 
 def copy_task(

@@ -138,3 +138,63 @@ def test_train_adding_rejects_bad_arguments(kwargs, message):
     args.update(kwargs)
     with pytest.raises(ValueError, match=message):
         train_adding(**args)
+
+
+# ---- adding_train_step: one model's step of that protocol, for timing (chapters 7, 10) -----
+
+
+def test_adding_train_step_is_the_step_train_adding_takes():
+    # the same weights after the same batches as train_adding's shared step: one protocol
+    from rnnbook.tasks import adding_problem, adding_train_step, train_adding
+
+    steps, T, batch = 3, 6, 8
+    trained = _adding_models(0, names=("a",))["a"]
+    train_adding(
+        {"a": trained},
+        T,
+        steps,
+        lr=0.05,
+        clip=0.5,
+        batch_size=batch,
+        n_test=4,
+        n_curve=4,
+        eval_every=steps,
+        seed=2,
+    )
+    stepped = _adding_models(0, names=("a",))["a"]
+    step = adding_train_step(stepped, lr=0.05, clip=0.5)
+    x, y = adding_problem(steps * batch, T, seed=102)  # train_adding's data for seed 2
+    losses = [
+        float(step(x[s * batch : (s + 1) * batch], y[s * batch : (s + 1) * batch]))
+        for s in range(steps)
+    ]
+    assert all(np.isfinite(losses)) and min(losses) > 0
+    for w_trained, w_stepped in zip(trained.get_weights(), stepped.get_weights()):
+        np.testing.assert_allclose(w_stepped, w_trained, rtol=1e-6, atol=1e-7)
+
+
+def test_adding_train_step_clips_the_global_norm():
+    # Adam's first step moves a weight by about lr * g / (|g| + eps), eps = 1e-7: close to lr
+    # for an unclipped gradient, far below it once the gradient is clipped to a norm of 1e-9.
+    # The loss returned is the batch's MSE before the step.
+    from rnnbook.tasks import adding_problem, adding_train_step
+
+    x, y = adding_problem(8, 5, seed=0)
+    lr, moved = 1e-3, {}
+    for clip in (1e9, 1e-9):
+        model = _adding_models(0, names=("a",))["a"]
+        before = [w.copy() for w in model.get_weights()]
+        mse = float(np.mean((model(x).numpy() - y) ** 2))
+        loss = adding_train_step(model, lr=lr, clip=clip)(x, y)
+        assert float(loss) == pytest.approx(mse, rel=1e-5)
+        moved[clip] = max(np.abs(a - b).max() for a, b in zip(model.get_weights(), before))
+    assert moved[1e9] > 0.5 * lr
+    assert moved[1e-9] < 0.1 * lr
+
+
+@pytest.mark.parametrize("kwargs", [dict(lr=0.0), dict(clip=-1.0), dict(lr="a")])
+def test_adding_train_step_rejects_bad_arguments(kwargs):
+    from rnnbook.tasks import adding_train_step
+
+    with pytest.raises(ValueError, match=next(iter(kwargs))):
+        adding_train_step(_adding_models(0, names=("a",))["a"], **kwargs)
