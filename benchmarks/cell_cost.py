@@ -5,17 +5,18 @@
 The source article claims that LSTMs "train relatively faster" than plain RNNs. Per step an
 LSTM does four matrix products where the Elman cell does one (GRU: three), so it should cost
 about 4x (3x) as much. This script measures forward + backward time of one batch for the three
-Keras layers (TensorFlow, CPU), interleaving the layers within each repeat so that they see
-the same machine load, and prints medians and ratios to SimpleRNN. Not a test: timings depend
+Keras layers (TensorFlow, CPU), interleaving the layers in an order that rotates from repeat
+to repeat (``rnnbook.speed.interleaved_times``) so that they see the same machine load, and
+prints medians and ratios to SimpleRNN. Not a test: timings depend
 on the machine; the ratios are what to read.
 """
 
 from __future__ import annotations
 
 import argparse
-import time
 
 import rnnbook  # noqa: F401  (log level before TensorFlow)
+from rnnbook.speed import interleaved_times
 
 import keras  # noqa: E402
 import numpy as np
@@ -23,7 +24,7 @@ import tensorflow as tf  # noqa: E402
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser()
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--units", type=int, default=128)
     ap.add_argument("--time", type=int, default=100)
     ap.add_argument("--batch", type=int, default=64)
@@ -47,14 +48,9 @@ def main() -> None:
                 loss = tf.reduce_sum(layer(x) ** 2)
             return tape.gradient(loss, layer.trainable_weights)
 
-        step(x)  # trace and warm up
-        steps[name] = step
-    times = {name: [] for name in layers}
-    for _ in range(args.repeats):
-        for name, step in steps.items():
-            t0 = time.perf_counter()
-            step(x)
-            times[name].append(time.perf_counter() - t0)
+        steps[name] = lambda step=step: [g.numpy() for g in step(x)]  # done when it returns
+    # the first call of each traces it (untimed); then the layers take turns, rotating order
+    times = interleaved_times(steps, args.repeats, warmup=2)
     base = np.median(times["SimpleRNN"])
     print(
         f"B={args.batch} T={args.time} D={args.features} H={args.units}, "

@@ -115,7 +115,11 @@ def crossover(rows: list[dict], impl: str, T: int) -> str:
             return f"near B x H = {np.exp(lw0 - ls0 * (lw1 - lw0) / (ls1 - ls0)):.0f}"
     if pts and all(s > 1 for _, s in pts):
         return f"not within B x H <= {pts[-1][0]} (the scan is faster at every size)"
-    return f"not within B x H >= {pts[0][0]} (the loop is faster at every size)" if pts else "n/a"
+    return (
+        f"not within B x H >= {pts[0][0]} (the loop is faster at every size)"
+        if pts
+        else "not measured (--max-elements skipped every size at this length)"
+    )
 
 
 def markdown(rows: list[dict], repeats: int, load: tuple[float, float]) -> str:
