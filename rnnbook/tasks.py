@@ -194,11 +194,15 @@ def _mse_step(model, opt, x, y):
 def adding_train_step(model, *, lr: float = 1e-2, clip: float = 1.0):
     """One model's training step of :func:`train_adding`'s protocol, as a ``tf.function``.
 
-    The step chapters 7 (§"What a gate costs") and 10 time: Adam with learning rate ``lr``
-    and the gradient clipped to a global norm of ``clip`` (chapter 4, eq.
-    ``eq-04-clip-global``), on the mean squared error. It is the step :func:`train_adding`
-    takes for each of its models (the same function, so the same weights after the same
-    batches), without the bookkeeping of several models and their histories.
+    The step that chapter 7 (§"What a step costs") and chapter 10 (§"Long memory without a
+    recurrence through time: the adding problem") time: Adam with learning rate ``lr`` and
+    the gradient clipped to a global norm of ``clip`` (chapter 4, eq. ``eq-04-clip-global``),
+    on the mean squared error. It is the step :func:`train_adding` takes for each of its
+    models (the same code, so the same weights after the same batches), without the
+    bookkeeping of several models and their histories. Each call of this function makes a
+    new optimizer: call it once per model and reuse the step. The batches are the caller's
+    (:func:`train_adding` reads ``adding_problem(steps * batch_size, T, seed=100 + seed)``
+    in consecutive batches).
 
     Args:
         model: a Keras model mapping ``(batch, T, 2)`` float32 to ``(batch, 1)``; trained in
